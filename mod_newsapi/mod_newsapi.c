@@ -1,0 +1,117 @@
+/*
+ * mod_newsapi - news and visitor counts of Vietnamese e-portals, served
+ * as the JSON APIs a provincial Department of Information and
+ * Communications asks for (see README.md).
+ *
+ * This file is the table of contents: the endpoints, the directives, the
+ * hooks and the handler.  The work lives in the newsapi_*.c files:
+ *   newsapi_config   directives and configuration records
+ *   newsapi_endpoint the request path every endpoint shares
+ *   newsapi_request  JSON body parsing and validation (pure)
+ *   newsapi_date     calendar days (pure)
+ *   newsapi_store    SQL on mod_dbd's pooled connections
+ *   newsapi_render   JSON answers and error bodies (pure)
+ *   newsapi_sql      configuration-time checks of the admin's SQL (pure)
+ */
+#include "http_request.h"
+
+#include "newsapi.h"
+#include "newsapi_config.h"
+#include "newsapi_endpoint.h"
+#include "newsapi_store.h"
+
+/* The answers' keys, fixed by the Department's request (SPEC.md). */
+static const newsapi_column_t district_columns[] = {
+    { "Huyen_Id",  NEWSAPI_COL_ID },
+    { "Ten_Huyen", NEWSAPI_COL_TEXT },
+    { "Id",        NEWSAPI_COL_ID },
+    { "Name",      NEWSAPI_COL_TEXT },
+    { "SoLuong",   NEWSAPI_COL_COUNT }
+};
+
+static const newsapi_column_t commune_columns[] = {
+    { "Id",        NEWSAPI_COL_ID },
+    { "Name",      NEWSAPI_COL_TEXT },
+    { "SoLuong",   NEWSAPI_COL_COUNT }
+};
+
+#define COLUMNS(c) (c), (int)(sizeof(c) / sizeof((c)[0]))
+
+static const newsapi_endpoint_t endpoints[] = {
+    { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1,
+      COLUMNS(district_columns) },
+    { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT_EXISTS,
+      COLUMNS(commune_columns) }
+};
+
+static const command_rec newsapi_cmds[] = {
+    AP_INIT_TAKE1("NewsApiDistrictQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_DISTRICT, RSRC_CONF | ACCESS_CONF,
+                  "SQL for newsapi-district; parameters: range start, "
+                  "range end (exclusive); columns: Huyen_Id, Ten_Huyen, "
+                  "Id, Name, SoLuong"),
+    AP_INIT_TAKE1("NewsApiCommuneQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_COMMUNE, RSRC_CONF | ACCESS_CONF,
+                  "SQL for newsapi-commune; parameters: Huyen_Id, range "
+                  "start, range end (exclusive); columns: Id, Name, SoLuong"),
+    AP_INIT_TAKE1("NewsApiDistrictExistsQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_DISTRICT_EXISTS, RSRC_CONF | ACCESS_CONF,
+                  "SQL returning a row when Huyen_Id (its one parameter) "
+                  "is a district"),
+    AP_INIT_TAKE1("NewsApiMaxRangeDays", newsapi_set_max_range, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Longest range in days, both ends counted (0: no limit; "
+                  "default 3660)"),
+    AP_INIT_TAKE1("NewsApiMaxBodySize", newsapi_set_max_body, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Largest request body in bytes (default 8192)"),
+    AP_INIT_TAKE1("NewsApiDBAcquireAttempts", newsapi_set_attempts, NULL,
+                  RSRC_CONF,
+                  "Connections to ask mod_dbd for before giving up "
+                  "(default: the largest DBDMax + 1)"),
+    { NULL }
+};
+
+static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    if (newsapi_store_bind(s) != 0) {
+        return !OK;
+    }
+    newsapi_conf_finish(pconf, s);
+    return OK;
+}
+
+static int newsapi_handler(request_rec *r)
+{
+    size_t i;
+
+    if (r->handler == NULL) {
+        return DECLINED;
+    }
+    for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+        if (strcmp(r->handler, endpoints[i].handler) == 0) {
+            return newsapi_endpoint_serve(r, &endpoints[i]);
+        }
+    }
+    return DECLINED;
+}
+
+static void newsapi_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_post_config(newsapi_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(newsapi_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(newsapi) = {
+    STANDARD20_MODULE_STUFF,
+    newsapi_create_dir_conf,
+    newsapi_merge_dir_conf,
+    newsapi_create_srv_conf,
+    newsapi_merge_srv_conf,
+    newsapi_cmds,
+    newsapi_register_hooks
+};

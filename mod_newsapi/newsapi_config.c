@@ -1,0 +1,263 @@
+/*
+ * newsapi_config.c - directives, configuration records and defaults.
+ *
+ * Every value is checked when its directive is read, so that a mistake
+ * stops "apachectl configtest" with a message naming the directive,
+ * instead of surfacing as a 500 on the first request.
+ */
+#include <errno.h>
+
+#include "apr_sha1.h"
+#include "apr_strings.h"
+#include "util_cfgtree.h"
+
+#include "newsapi_config.h"
+#include "newsapi_sql.h"
+
+APLOG_USE_MODULE(newsapi);
+
+typedef struct {
+    const char *directive;
+    int nparams;
+    newsapi_query_t fallback;
+} query_slot_t;
+
+/* The defaults query the reference schema of sql/schema.sql.  Articles are
+ * counted by a correlated subquery per portal site: with the index on
+ * (site_id, status, is_deleted, published_at) each count is one index
+ * range, where a LEFT JOIN ... GROUP BY reads every article of every site
+ * (see sql/README.md for the measured plans).  The commune query takes
+ * Huyen_Id first, as the API fixes it, hence its derived parameter row. */
+static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
+    { "NewsApiDistrictQuery", 2, {
+        "SELECT d.id, d.name, s.id, s.name,"
+        " (SELECT COUNT(*) FROM articles a"
+        "   WHERE a.site_id = s.id AND a.status = 1 AND a.is_deleted = 0"
+        "     AND a.published_at >= %s AND a.published_at < %s)"
+        " FROM sites s JOIN districts d ON d.id = s.district_id"
+        " WHERE s.commune_id IS NULL"
+        " ORDER BY d.id, s.id",
+        "newsapi_default_district", 2, "NewsApiDistrictQuery" } },
+    { "NewsApiCommuneQuery", 3, {
+        "SELECT s.id, s.name,"
+        " (SELECT COUNT(*) FROM articles a"
+        "   WHERE a.site_id = s.id AND a.status = 1 AND a.is_deleted = 0"
+        "     AND a.published_at >= p.tu AND a.published_at < p.den)"
+        " FROM (SELECT %s AS huyen, %s AS tu, %s AS den) p"
+        " JOIN sites s ON s.district_id = p.huyen"
+        "  AND s.commune_id IS NOT NULL"
+        " ORDER BY s.id",
+        "newsapi_default_commune", 3, "NewsApiCommuneQuery" } },
+    { "NewsApiDistrictExistsQuery", 1, {
+        "SELECT 1 FROM districts WHERE id = %s",
+        "newsapi_default_district_exists", 1,
+        "NewsApiDistrictExistsQuery" } }
+};
+
+void *newsapi_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    newsapi_dir_conf_t *d = apr_pcalloc(p, sizeof(*d));
+
+    (void)dir;
+    d->max_range_days = -1;
+    d->max_body = -1;
+    return d;
+}
+
+void *newsapi_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const newsapi_dir_conf_t *base = basev, *add = addv;
+    newsapi_dir_conf_t *d = apr_palloc(p, sizeof(*d));
+    int i;
+
+    for (i = 0; i < NEWSAPI_Q_COUNT; i++) {
+        d->query[i] = add->query[i] ? add->query[i] : base->query[i];
+    }
+    d->max_range_days = add->max_range_days >= 0 ? add->max_range_days
+                                                 : base->max_range_days;
+    d->max_body = add->max_body >= 0 ? add->max_body : base->max_body;
+    return d;
+}
+
+void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    return apr_pcalloc(p, sizeof(newsapi_srv_conf_t));
+}
+
+void *newsapi_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const newsapi_srv_conf_t *base = basev, *add = addv;
+    newsapi_srv_conf_t *c = apr_palloc(p, sizeof(*c));
+
+    c->acquire_attempts = add->acquire_attempts ? add->acquire_attempts
+                                                : base->acquire_attempts;
+    return c;
+}
+
+/* Parses a whole decimal number within [lo, hi] for directive cmd. */
+static const char *parse_number(cmd_parms *cmd, const char *arg,
+                                apr_int64_t lo, apr_int64_t hi,
+                                apr_int64_t *out)
+{
+    char *end;
+    apr_int64_t v;
+
+    errno = 0;
+    v = apr_strtoi64(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number "
+                            "from %" APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
+                            cmd->directive->directive, arg, lo, hi);
+    }
+    *out = v;
+    return NULL;
+}
+
+static const char *sql_label(apr_pool_t *p, const char *sql)
+{
+    unsigned char digest[APR_SHA1_DIGESTSIZE];
+    char *label = apr_palloc(p, sizeof("newsapi_") + 2 * sizeof(digest));
+    apr_sha1_ctx_t ctx;
+
+    apr_sha1_init(&ctx);
+    apr_sha1_update(&ctx, sql, (unsigned int)strlen(sql));
+    apr_sha1_final(digest, &ctx);
+    memcpy(label, "newsapi_", 8);
+    ap_bin2hex(digest, sizeof(digest), label + 8);
+    return label;
+}
+
+const char *newsapi_set_query(cmd_parms *cmd, void *dconf, const char *sql)
+{
+    newsapi_dir_conf_t *d = dconf;
+    int slot = (int)(apr_uintptr_t)cmd->info;
+    newsapi_query_t *q;
+    const char *why;
+
+    why = newsapi_sql_check(cmd->temp_pool, sql, slots[slot].nparams);
+    if (why != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->directive->directive,
+                            why);
+    }
+    q = apr_palloc(cmd->pool, sizeof(*q));
+    q->sql = sql;
+    q->label = sql_label(cmd->pool, sql);
+    q->nparams = slots[slot].nparams;
+    q->directive = slots[slot].directive;
+    d->query[slot] = q;
+    return NULL;
+}
+
+const char *newsapi_set_max_range(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    newsapi_dir_conf_t *d = dconf;
+    apr_int64_t v;
+    const char *err = parse_number(cmd, arg, 0, 3660000, &v);
+
+    if (err == NULL) {
+        d->max_range_days = (long)v;
+    }
+    return err;
+}
+
+const char *newsapi_set_max_body(cmd_parms *cmd, void *dconf,
+                                 const char *arg)
+{
+    newsapi_dir_conf_t *d = dconf;
+    apr_int64_t v;
+    const char *err = parse_number(cmd, arg, 64, 1048576, &v);
+
+    if (err == NULL) {
+        d->max_body = (apr_off_t)v;
+    }
+    return err;
+}
+
+const char *newsapi_set_attempts(cmd_parms *cmd, void *dconf,
+                                 const char *arg)
+{
+    newsapi_srv_conf_t *c = ap_get_module_config(cmd->server->module_config,
+                                                 &newsapi_module);
+    apr_int64_t v;
+    const char *err = parse_number(cmd, arg, 1, 10000, &v);
+
+    (void)dconf;
+    if (err == NULL) {
+        c->acquire_attempts = (int)v;
+    }
+    return err;
+}
+
+const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,
+                                          newsapi_query_slot_e slot)
+{
+    return d->query[slot] ? d->query[slot] : &slots[slot].fallback;
+}
+
+long newsapi_conf_max_range(const newsapi_dir_conf_t *d)
+{
+    return d->max_range_days >= 0 ? d->max_range_days
+                                  : NEWSAPI_DEFAULT_MAX_RANGE_DAYS;
+}
+
+apr_off_t newsapi_conf_max_body(const newsapi_dir_conf_t *d)
+{
+    return d->max_body >= 0 ? d->max_body : NEWSAPI_DEFAULT_MAX_BODY;
+}
+
+/* mod_dbd keeps DBDMax in a private record, so read it where the admin
+ * wrote it.  The largest value anywhere is a safe bound for every server:
+ * a request never holds more than one connection. */
+static void scan_dbd_directives(const ap_directive_t *node, int *nmax,
+                                const ap_directive_t **params_without)
+{
+    for (; node != NULL; node = node->next) {
+        if (strcasecmp(node->directive, "DBDMax") == 0 && node->args) {
+            apr_int64_t v = apr_atoi64(node->args);
+
+            if (v > *nmax && v < 100000) {
+                *nmax = (int)v;
+            }
+        }
+        else if (strcasecmp(node->directive, "DBDParams") == 0
+                 && node->args && !ap_strstr_c(node->args, "reconnect=0")) {
+            *params_without = node;
+        }
+        if (node->first_child != NULL) {
+            scan_dbd_directives(node->first_child, nmax, params_without);
+        }
+    }
+}
+
+void newsapi_conf_finish(apr_pool_t *p, server_rec *s)
+{
+    const ap_directive_t *params_without = NULL;
+    int nmax = 0;
+    server_rec *sp;
+
+    (void)p;
+    scan_dbd_directives(ap_conftree, &nmax, &params_without);
+    if (nmax == 0) {
+        nmax = NEWSAPI_DBD_DEFAULT_NMAX;
+    }
+    /* After a database restart every pooled connection of a process is
+     * dead and mod_dbd throws away one per failed acquire: one more
+     * attempt than the pool holds always reaches a fresh connection. */
+    for (sp = s; sp != NULL; sp = sp->next) {
+        newsapi_srv_conf_t *c = ap_get_module_config(sp->module_config,
+                                                     &newsapi_module);
+        if (c->acquire_attempts == 0) {
+            c->acquire_attempts = nmax + 1;
+        }
+    }
+    if (params_without != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NEWSAPI_LOGNO(0002)
+                     "DBDParams at %s:%d lacks reconnect=0: after a database "
+                     "restart the MySQL driver reconnects silently and loses "
+                     "its prepared statements; mod_newsapi re-prepares its "
+                     "own, but other modules' statements fail",
+                     params_without->filename, params_without->line_num);
+    }
+}

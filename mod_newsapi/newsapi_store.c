@@ -1,0 +1,219 @@
+/*
+ * newsapi_store.c - running the admin's SQL on mod_dbd's pooled
+ * connections.
+ *
+ * Statements are prepared on each connection the first time it runs
+ * them and kept in the connection's own table (ap_dbd_t.prepared), not
+ * registered with ap_dbd_prepare at startup: mod_dbd refuses a whole
+ * connection when any registered statement fails to prepare, so a
+ * default query against a schema the admin does not have (or one wrong
+ * NewsApi*Query) would take down every module sharing the pool.
+ * Preparing here also lets us recover when the MySQL driver reconnected
+ * behind our back (reconnect=1) and the server forgot the statements.
+ */
+#include "apr_dbd.h"
+#include "apr_strings.h"
+#include "mod_dbd.h"
+
+#include "newsapi_render.h"
+#include "newsapi_store.h"
+
+APLOG_USE_MODULE(newsapi);
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+int newsapi_store_bind(server_rec *s)
+{
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    if (dbd_acquire == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NEWSAPI_LOGNO(0001)
+                     "mod_dbd is not loaded: add 'LoadModule dbd_module "
+                     "modules/mod_dbd.so' (a2enmod dbd) before mod_newsapi");
+        return -1;
+    }
+    return 0;
+}
+
+/* With reconnect=0 mod_dbd hands out a dead pooled connection once, finds
+ * it dead and throws it away, returning NULL.  After a database restart
+ * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
+ * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one. */
+static ap_dbd_t *acquire(request_rec *r)
+{
+    newsapi_srv_conf_t *c = ap_get_module_config(r->server->module_config,
+                                                 &newsapi_module);
+    int attempts = c->acquire_attempts > 0 ? c->acquire_attempts
+                                           : NEWSAPI_DBD_DEFAULT_NMAX + 1;
+    int i;
+
+    for (i = 1; i <= attempts; i++) {
+        ap_dbd_t *conn = dbd_acquire(r);
+
+        if (conn != NULL) {
+            if (i > 1) {
+                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                              NEWSAPI_LOGNO(0204) "database connection "
+                              "obtained at attempt %d (dead pooled "
+                              "connections discarded)", i);
+            }
+            return conn;
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0201)
+                  "no database connection after %d attempts; mod_dbd's "
+                  "messages above give the cause", attempts);
+    return NULL;
+}
+
+/* Errors that say the statement itself is wrong (schema, syntax,
+ * privileges): retrying will not help and the admin must fix the SQL. */
+static int is_statement_fault(int err)
+{
+    switch (err) {
+    case 1044: case 1051: case 1052: case 1054: case 1060: case 1064:
+    case 1142: case 1143: case 1146: case 1149: case 1210: case 1222:
+    case 1241: case 1242: case 1247: case 1248: case 1250: case 1305:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static newsapi_error_t *db_fault(request_rec *r, ap_dbd_t *conn,
+                                 const newsapi_query_t *q, const char *what,
+                                 int err)
+{
+    const char *msg = apr_dbd_error(conn->driver, conn->handle, err);
+    int internal = is_statement_fault(err);
+
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0202)
+                  "%s of %s failed: database error %d: %s%s", what,
+                  q->directive, err, (msg && *msg) ? msg : "(no message)",
+                  internal ? " (check the SQL against your schema)" : "");
+    if (internal) {
+        return newsapi_error_make(r->pool, 500, NEWSAPI_E_INTERNAL, NULL,
+                                  "the server's query for this endpoint is "
+                                  "misconfigured; the error log says why");
+    }
+    return newsapi_error_make(r->pool, 503, NEWSAPI_E_DB, NULL,
+                              "the portal database is not available; "
+                              "try again later");
+}
+
+static int prepare(request_rec *r, ap_dbd_t *conn, const newsapi_query_t *q,
+                   apr_dbd_prepared_t **stmt)
+{
+    int rv;
+
+    *stmt = NULL;
+    rv = apr_dbd_prepare(conn->driver, conn->pool, conn->handle, q->sql,
+                         q->label, stmt);
+    if (rv == 0) {
+        apr_hash_set(conn->prepared, apr_pstrdup(conn->pool, q->label),
+                     APR_HASH_KEY_STRING, *stmt);
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                      "mod_newsapi: prepared %s on a new connection",
+                      q->directive);
+    }
+    return rv;
+}
+
+/* Prepares if needed and executes; a statement prepared by an earlier
+ * request that now fails may have been lost to a silent reconnect, so it
+ * is prepared again and run once more. */
+static newsapi_error_t *execute(request_rec *r, ap_dbd_t *conn,
+                                const newsapi_query_t *q,
+                                const char *const *args,
+                                apr_dbd_results_t **res)
+{
+    apr_dbd_prepared_t *stmt = apr_hash_get(conn->prepared, q->label,
+                                            APR_HASH_KEY_STRING);
+    int was_cached = stmt != NULL;
+    int rv;
+
+    if (!was_cached && (rv = prepare(r, conn, q, &stmt)) != 0) {
+        return db_fault(r, conn, q, "preparing", rv);
+    }
+    *res = NULL;
+    rv = apr_dbd_pselect(conn->driver, r->pool, conn->handle, res, stmt, 0,
+                         q->nparams, (const char **)args);
+    if (rv != 0 && was_cached) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NEWSAPI_LOGNO(0205)
+                      "%s failed with error %d on a pooled connection; "
+                      "preparing it again", q->directive, rv);
+        apr_hash_set(conn->prepared, q->label, APR_HASH_KEY_STRING, NULL);
+        if ((rv = prepare(r, conn, q, &stmt)) != 0) {
+            return db_fault(r, conn, q, "preparing", rv);
+        }
+        *res = NULL;
+        rv = apr_dbd_pselect(conn->driver, r->pool, conn->handle, res, stmt,
+                             0, q->nparams, (const char **)args);
+    }
+    if (rv != 0) {
+        return db_fault(r, conn, q, "running", rv);
+    }
+    return NULL;
+}
+
+/* A sequential result must be read to its end, or the connection goes
+ * back to the pool out of sync with the server. */
+static void drain(ap_dbd_t *conn, apr_pool_t *p, apr_dbd_results_t *res)
+{
+    apr_dbd_row_t *row = NULL;
+
+    while (apr_dbd_get_row(conn->driver, p, res, &row, -1) == 0) {
+        /* discard */
+    }
+}
+
+newsapi_error_t *newsapi_store_select(request_rec *r,
+                                      const newsapi_query_t *q,
+                                      const char *const *args, int ncols,
+                                      apr_array_header_t **rows)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    newsapi_error_t *e;
+    ap_dbd_t *conn;
+    int got, rv, i;
+
+    conn = acquire(r);
+    if (conn == NULL) {
+        return newsapi_error_make(r->pool, 503, NEWSAPI_E_DB, NULL,
+                                  "the portal database is not available; "
+                                  "try again later");
+    }
+    if ((e = execute(r, conn, q, args, &res)) != NULL) {
+        return e;
+    }
+
+    got = apr_dbd_num_cols(conn->driver, res);
+    if (got != ncols) {
+        drain(conn, r->pool, res);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0203)
+                      "%s returns %d columns where %d are expected "
+                      "(see the README for the columns and their order)",
+                      q->directive, got, ncols);
+        return newsapi_error_make(r->pool, 500, NEWSAPI_E_INTERNAL, NULL,
+                                  "the server's query for this endpoint is "
+                                  "misconfigured; the error log says why");
+    }
+
+    *rows = apr_array_make(r->pool, 64, sizeof(newsapi_row_t));
+    while ((rv = apr_dbd_get_row(conn->driver, r->pool, res, &row, -1))
+           == 0) {
+        newsapi_row_t *out = apr_array_push(*rows);
+
+        out->values = apr_palloc(r->pool, sizeof(char *) * ncols);
+        for (i = 0; i < ncols; i++) {
+            /* The driver reuses its buffers at the next fetch: copy now. */
+            const char *v = apr_dbd_get_entry(conn->driver, row, i);
+
+            out->values[i] = v ? apr_pstrdup(r->pool, v) : NULL;
+        }
+    }
+    if (rv != -1) {
+        return db_fault(r, conn, q, "reading the result", rv);
+    }
+    return NULL;
+}

@@ -1,0 +1,26 @@
+/*
+ * newsapi_store.h - the portal database, through mod_dbd's pool.
+ */
+#ifndef NEWSAPI_STORE_H
+#define NEWSAPI_STORE_H
+
+#include "newsapi.h"
+#include "newsapi_config.h"
+#include "newsapi_error.h"
+
+/* Binds mod_dbd's optional functions; returns non-zero (and logs) when
+ * mod_dbd is not loaded.  Called from post_config. */
+int newsapi_store_bind(server_rec *s);
+
+/* Runs q with its q->nparams string args and returns the rows (an array
+ * of newsapi_row_t, ncols values each, copied into r->pool).  Errors: 503
+ * database_unavailable when no connection comes or the database fails,
+ * 500 internal_error when the statement itself is wrong (its SQL or its
+ * number of columns); the cause goes to the error log, never to the
+ * client. */
+newsapi_error_t *newsapi_store_select(request_rec *r,
+                                      const newsapi_query_t *q,
+                                      const char *const *args, int ncols,
+                                      apr_array_header_t **rows);
+
+#endif /* NEWSAPI_STORE_H */
