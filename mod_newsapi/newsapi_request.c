@@ -175,8 +175,8 @@ newsapi_error_t *newsapi_request_parse(apr_pool_t *p, const char *body,
 
     newsapi_date_format_midnight(&out->from, 0, out->sql_from);
     newsapi_date_format_midnight(&out->to, 1, out->sql_to);
-    apr_snprintf(out->sql_district, sizeof(out->sql_district), "%lld",
-                 out->district);
+    apr_snprintf(out->sql_district, sizeof(out->sql_district),
+                 "%" APR_INT64_T_FMT, (apr_int64_t)out->district);
     return NULL;
 }
 
