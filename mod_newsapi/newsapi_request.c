@@ -15,8 +15,9 @@
 
 #include "newsapi_request.h"
 
-/* A JSON integer longer than this many digits is refused: Huyen_Id is
- * an Int(20) in the request but must also fit the database's integer. */
+/* Huyen_Id as a string of digits: longer ones are refused so that the
+ * value always fits a signed 64-bit integer (a JSON integer that does not
+ * fit is already refused by jansson as malformed). */
 #define DISTRICT_MAX_DIGITS 18
 
 static newsapi_error_t *bad(apr_pool_t *p, const char *code,
@@ -133,7 +134,8 @@ newsapi_error_t *newsapi_request_parse(apr_pool_t *p, const char *body,
     }
     /* Duplicate keys are refused: two TuNgay in one body would be read
      * one way by us and maybe another way by a proxy or a log reader. */
-    doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                     &jerr);
     if (doc == NULL) {
         return newsapi_error_make(p, 400, NEWSAPI_E_BAD_JSON, NULL,
                                   "the body is not valid JSON "
