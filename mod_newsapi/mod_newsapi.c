@@ -12,12 +12,21 @@
  *   newsapi_store    SQL on mod_dbd's pooled connections
  *   newsapi_render   JSON answers and error bodies (pure)
  *   newsapi_sql      configuration-time checks of the admin's SQL (pure)
+ *   newsapi_cache    the answer cache on a socache provider
+ *   newsapi_shm      counters, stampede leases and query slots
+ *   newsapi_status   the status page and mod_status section
  */
+#include "ap_provider.h"
+#include "http_core.h"
+#include "http_main.h"
 #include "http_request.h"
+#include "mod_status.h"
 
 #include "newsapi.h"
 #include "newsapi_config.h"
 #include "newsapi_endpoint.h"
+#include "newsapi_shm.h"
+#include "newsapi_status.h"
 #include "newsapi_store.h"
 
 /* The answers' keys, fixed by the Department's request (SPEC.md). */
@@ -69,19 +78,81 @@ static const command_rec newsapi_cmds[] = {
                   RSRC_CONF,
                   "Connections to ask mod_dbd for before giving up "
                   "(default: the largest DBDMax + 1)"),
+    /* The answer cache */
+    AP_INIT_TAKE1("NewsApiCache", newsapi_set_cache, NULL, RSRC_CONF,
+                  "socache provider:args for answers, e.g. "
+                  "shmcb:/run/apache2/newsapi(8388608), or none"),
+    AP_INIT_TAKE1("NewsApiCacheMaxObject", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_MAX_OBJECT, RSRC_CONF,
+                  "Largest answer in bytes that is cached (default 131072)"),
+    AP_INIT_TAKE1("NewsApiCacheTTL", newsapi_set_seconds,
+                  (void *)NEWSAPI_DIR_TTL, RSRC_CONF | ACCESS_CONF,
+                  "Seconds an answer for a range reaching today stays fresh "
+                  "(default 60; 0: not cached)"),
+    AP_INIT_TAKE1("NewsApiCachePastTTL", newsapi_set_seconds,
+                  (void *)NEWSAPI_DIR_PAST_TTL, RSRC_CONF | ACCESS_CONF,
+                  "Seconds an answer for a range wholly in the past stays "
+                  "fresh (default 3600; 0: not cached)"),
+    AP_INIT_TAKE1("NewsApiCacheStaleTime", newsapi_set_seconds,
+                  (void *)NEWSAPI_DIR_STALE, RSRC_CONF | ACCESS_CONF,
+                  "Seconds past freshness an answer may still be served "
+                  "when the database fails (default 86400; 0: never)"),
+    AP_INIT_TAKE1("NewsApiCacheLockWait", newsapi_set_seconds,
+                  (void *)NEWSAPI_DIR_LEASE_WAIT, RSRC_CONF | ACCESS_CONF,
+                  "Seconds a request waits for another one filling the "
+                  "same answer (default 10)"),
+    /* Protecting the portal database */
+    AP_INIT_TAKE1("NewsApiMaxDBQueries", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_MAX_QUERIES, RSRC_CONF,
+                  "Database queries running at once, all processes "
+                  "together (default 8)"),
+    AP_INIT_TAKE1("NewsApiDBQueryWait", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_QUERY_WAIT, RSRC_CONF,
+                  "Seconds a request waits for a query slot before a 503 "
+                  "(default 10)"),
+    AP_INIT_TAKE1("NewsApiUTCOffset", newsapi_set_utc_offset, NULL,
+                  RSRC_CONF,
+                  "The portals' time zone, for what 'today' is "
+                  "(default +07:00)"),
     { NULL }
 };
+
+static int newsapi_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    newsapi_cache_pre_config(pconf);
+    return OK;
+}
 
 static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp, server_rec *s)
 {
+    const newsapi_srv_conf_t *g;
+
     (void)plog;
-    (void)ptemp;
     if (newsapi_store_bind(s) != 0) {
         return !OK;
     }
     newsapi_conf_finish(pconf, s);
+    /* The first of the two startup passes only checks the configuration:
+     * shared memory made now would be thrown away. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    g = newsapi_conf_global();
+    if (newsapi_shm_setup(s) != APR_SUCCESS
+        || newsapi_cache_post_config(pconf, ptemp, s, &g->cache,
+                                     g->cache_max_object) != APR_SUCCESS) {
+        return !OK;
+    }
     return OK;
+}
+
+static void newsapi_child_init(apr_pool_t *p, server_rec *s)
+{
+    newsapi_cache_child_init(p, s);
 }
 
 static int newsapi_handler(request_rec *r)
@@ -90,6 +161,9 @@ static int newsapi_handler(request_rec *r)
 
     if (r->handler == NULL) {
         return DECLINED;
+    }
+    if (strcmp(r->handler, "newsapi-status") == 0) {
+        return newsapi_status_handler(r);
     }
     for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
         if (strcmp(r->handler, endpoints[i].handler) == 0) {
@@ -102,8 +176,12 @@ static int newsapi_handler(request_rec *r)
 static void newsapi_register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_pre_config(newsapi_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(newsapi_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(newsapi_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(newsapi_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, newsapi_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(newsapi) = {

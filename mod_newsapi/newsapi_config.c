@@ -9,9 +9,12 @@
 
 #include "apr_sha1.h"
 #include "apr_strings.h"
+#include "apr_lib.h"
+#include "http_main.h"
 #include "util_cfgtree.h"
 
 #include "newsapi_config.h"
+#include "newsapi_shm.h"
 #include "newsapi_sql.h"
 
 APLOG_USE_MODULE(newsapi);
@@ -61,6 +64,7 @@ void *newsapi_create_dir_conf(apr_pool_t *p, char *dir)
     (void)dir;
     d->max_range_days = -1;
     d->max_body = -1;
+    d->ttl = d->past_ttl = d->stale_time = d->lease_wait = -1;
     return d;
 }
 
@@ -73,16 +77,25 @@ void *newsapi_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     for (i = 0; i < NEWSAPI_Q_COUNT; i++) {
         d->query[i] = add->query[i] ? add->query[i] : base->query[i];
     }
-    d->max_range_days = add->max_range_days >= 0 ? add->max_range_days
-                                                 : base->max_range_days;
-    d->max_body = add->max_body >= 0 ? add->max_body : base->max_body;
+#define MERGE_SET(field) \
+    d->field = add->field >= 0 ? add->field : base->field
+    MERGE_SET(max_range_days);
+    MERGE_SET(max_body);
+    MERGE_SET(ttl);
+    MERGE_SET(past_ttl);
+    MERGE_SET(stale_time);
+    MERGE_SET(lease_wait);
+#undef MERGE_SET
     return d;
 }
 
 void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
+    newsapi_srv_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
     (void)s;
-    return apr_pcalloc(p, sizeof(newsapi_srv_conf_t));
+    c->query_wait = -1;
+    return c;
 }
 
 void *newsapi_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
@@ -90,8 +103,12 @@ void *newsapi_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     const newsapi_srv_conf_t *base = basev, *add = addv;
     newsapi_srv_conf_t *c = apr_palloc(p, sizeof(*c));
 
-    c->acquire_attempts = add->acquire_attempts ? add->acquire_attempts
-                                                : base->acquire_attempts;
+    /* The server-wide settings are only read from the main server (the
+     * directives refuse a <VirtualHost>), so inheriting is enough. */
+    *c = *base;
+    if (add->acquire_attempts) {
+        c->acquire_attempts = add->acquire_attempts;
+    }
     return c;
 }
 
@@ -190,6 +207,126 @@ const char *newsapi_set_attempts(cmd_parms *cmd, void *dconf,
     return err;
 }
 
+const char *newsapi_set_seconds(cmd_parms *cmd, void *dconf,
+                                const char *arg)
+{
+    apr_size_t offset = (apr_size_t)(apr_uintptr_t)cmd->info;
+    apr_int64_t v;
+    const char *err = parse_number(cmd, arg, 0, 31536000, &v);
+
+    if (err == NULL) {
+        *(long *)((char *)dconf + offset) = (long)v;
+    }
+    return err;
+}
+
+static newsapi_srv_conf_t *main_conf(cmd_parms *cmd, const char **err)
+{
+    *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    return ap_get_module_config(cmd->server->module_config, &newsapi_module);
+}
+
+const char *newsapi_set_cache(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+
+    (void)dconf;
+    if (err == NULL) {
+        err = newsapi_cache_parse_spec(cmd->pool, arg, &c->cache);
+    }
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "NewsApiCache: %s", err);
+    }
+    c->cache_set = 1;
+    return NULL;
+}
+
+const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+    apr_int64_t v;
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    switch ((int)(apr_uintptr_t)cmd->info) {
+    case NEWSAPI_SRV_MAX_OBJECT:
+        err = parse_number(cmd, arg, 256, 64 * 1024 * 1024, &v);
+        c->cache_max_object = (apr_size_t)v;
+        break;
+    case NEWSAPI_SRV_MAX_QUERIES:
+        err = parse_number(cmd, arg, 1, NEWSAPI_MAX_QUERY_SLOTS, &v);
+        c->max_queries = (int)v;
+        break;
+    default:
+        err = parse_number(cmd, arg, 0, 3600, &v);
+        c->query_wait = (long)v;
+        break;
+    }
+    return err;
+}
+
+/* "+07:00", "-05:30", "+0700" or "UTC". */
+const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+    const char *a = arg;
+    int sign, hh, mm;
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    if (strcasecmp(a, "UTC") == 0 || strcmp(a, "Z") == 0) {
+        c->utc_offset_minutes = 0;
+        c->utc_offset_set = 1;
+        return NULL;
+    }
+    sign = *a == '-' ? -1 : 1;
+    if ((*a == '+' || *a == '-') && apr_isdigit(a[1]) && apr_isdigit(a[2])) {
+        hh = (a[1] - '0') * 10 + (a[2] - '0');
+        a += 3;
+        if (*a == ':') {
+            a++;
+        }
+        if (apr_isdigit(a[0]) && apr_isdigit(a[1]) && a[2] == '\0') {
+            mm = (a[0] - '0') * 10 + (a[1] - '0');
+            if (hh <= 14 && mm < 60) {
+                c->utc_offset_minutes = sign * (hh * 60 + mm);
+                c->utc_offset_set = 1;
+                return NULL;
+            }
+        }
+    }
+    return apr_psprintf(cmd->pool, "NewsApiUTCOffset: '%s' is not an offset "
+                        "like +07:00 (Vietnam) or UTC", arg);
+}
+
+long newsapi_conf_seconds(const newsapi_dir_conf_t *d, apr_size_t offset)
+{
+    long v = *(const long *)((const char *)d + offset);
+
+    if (v >= 0) {
+        return v;
+    }
+    switch (offset) {
+    case NEWSAPI_DIR_TTL:
+        return NEWSAPI_DEFAULT_TTL;
+    case NEWSAPI_DIR_PAST_TTL:
+        return NEWSAPI_DEFAULT_PAST_TTL;
+    case NEWSAPI_DIR_STALE:
+        return NEWSAPI_DEFAULT_STALE_TIME;
+    default:
+        return NEWSAPI_DEFAULT_LEASE_WAIT;
+    }
+}
+
 const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,
                                           newsapi_query_slot_e slot)
 {
@@ -231,13 +368,58 @@ static void scan_dbd_directives(const ap_directive_t *node, int *nmax,
     }
 }
 
+static const newsapi_srv_conf_t *global;
+
+const newsapi_srv_conf_t *newsapi_conf_global(void)
+{
+    return global;
+}
+
+/* The server-wide defaults that need the configuration to be complete:
+ * the runtime directory for the cache, and whether shmcb is loaded. */
+static void finish_global(apr_pool_t *p, server_rec *s,
+                          newsapi_srv_conf_t *c)
+{
+    const char *err;
+
+    if (!c->cache_set) {
+        const char *spec = apr_psprintf(p, "shmcb:%s(%d)",
+                                        ap_runtime_dir_relative(p,
+                                            "newsapi_cache"),
+                                        NEWSAPI_DEFAULT_CACHE_SIZE);
+
+        err = newsapi_cache_parse_spec(p, spec, &c->cache);
+        if (err != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NEWSAPI_LOGNO(0004)
+                         "no answer cache: %s (the default cache needs "
+                         "mod_socache_shmcb; NewsApiCache none silences "
+                         "this)", err);
+            c->cache.provider = NULL;
+        }
+    }
+    if (c->cache_max_object == 0) {
+        c->cache_max_object = NEWSAPI_DEFAULT_MAX_OBJECT;
+    }
+    if (c->max_queries == 0) {
+        c->max_queries = NEWSAPI_DEFAULT_MAX_QUERIES;
+    }
+    if (c->query_wait < 0) {
+        c->query_wait = NEWSAPI_DEFAULT_QUERY_WAIT;
+    }
+    if (!c->utc_offset_set) {
+        c->utc_offset_minutes = NEWSAPI_DEFAULT_UTC_OFFSET;
+    }
+    global = c;
+}
+
 void newsapi_conf_finish(apr_pool_t *p, server_rec *s)
 {
     const ap_directive_t *params_without = NULL;
     int nmax = 0;
     server_rec *sp;
 
-    (void)p;
+    finish_global(p, s, ap_get_module_config(s->module_config,
+                                             &newsapi_module));
     scan_dbd_directives(ap_conftree, &nmax, &params_without);
     if (nmax == 0) {
         nmax = NEWSAPI_DBD_DEFAULT_NMAX;

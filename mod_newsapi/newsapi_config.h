@@ -6,6 +6,7 @@
 #define NEWSAPI_CONFIG_H
 
 #include "newsapi.h"
+#include "newsapi_cache.h"
 
 /* The SQL statements an admin can replace.  Each slot has a fixed list
  * of parameters, documented in the README. */
@@ -30,14 +31,38 @@ typedef struct {
     const newsapi_query_t *query[NEWSAPI_Q_COUNT];  /* NULL: unset */
     long max_range_days;                            /* -1: unset */
     apr_off_t max_body;                             /* -1: unset */
+    /* Cache policy, in seconds; -1: unset */
+    long ttl;              /* ranges that reach today or later */
+    long past_ttl;         /* ranges wholly before today */
+    long stale_time;       /* how long past freshness a db fault may
+                              still be answered from the cache */
+    long lease_wait;       /* longest wait for another request's fill */
 } newsapi_dir_conf_t;
 
+/* Server-wide settings: only the main server's are used, since the
+ * cache, the counters and the query bound are one per Apache. */
 typedef struct {
     int acquire_attempts;                           /* 0: unset, derive */
+    int cache_set;
+    newsapi_cache_spec_t cache;
+    apr_size_t cache_max_object;                    /* 0: unset */
+    int max_queries;                                /* 0: unset */
+    long query_wait;                                /* -1: unset */
+    int utc_offset_set;
+    int utc_offset_minutes;
 } newsapi_srv_conf_t;
 
 #define NEWSAPI_DEFAULT_MAX_RANGE_DAYS 3660
 #define NEWSAPI_DEFAULT_MAX_BODY       8192
+#define NEWSAPI_DEFAULT_TTL            60
+#define NEWSAPI_DEFAULT_PAST_TTL       3600
+#define NEWSAPI_DEFAULT_STALE_TIME     86400
+#define NEWSAPI_DEFAULT_LEASE_WAIT     10
+#define NEWSAPI_DEFAULT_CACHE_SIZE     8388608
+#define NEWSAPI_DEFAULT_MAX_OBJECT     131072
+#define NEWSAPI_DEFAULT_MAX_QUERIES    8
+#define NEWSAPI_DEFAULT_QUERY_WAIT     10
+#define NEWSAPI_DEFAULT_UTC_OFFSET     420      /* Vietnam, UTC+07:00 */
 /* mod_dbd's own default for DBDMax on threaded MPMs */
 #define NEWSAPI_DBD_DEFAULT_NMAX       10
 
@@ -54,11 +79,33 @@ const char *newsapi_set_max_body(cmd_parms *cmd, void *dconf,
                                  const char *arg);
 const char *newsapi_set_attempts(cmd_parms *cmd, void *dconf,
                                  const char *arg);
+const char *newsapi_set_seconds(cmd_parms *cmd, void *dconf,
+                                const char *arg);
+const char *newsapi_set_cache(cmd_parms *cmd, void *dconf, const char *arg);
+const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
+                                      const char *arg);
+const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
+                                   const char *arg);
+
+/* Offsets of the per-directory seconds and server-wide numbers, for the
+ * command table's cmd->info. */
+#define NEWSAPI_DIR_TTL        APR_OFFSETOF(newsapi_dir_conf_t, ttl)
+#define NEWSAPI_DIR_PAST_TTL   APR_OFFSETOF(newsapi_dir_conf_t, past_ttl)
+#define NEWSAPI_DIR_STALE      APR_OFFSETOF(newsapi_dir_conf_t, stale_time)
+#define NEWSAPI_DIR_LEASE_WAIT APR_OFFSETOF(newsapi_dir_conf_t, lease_wait)
+#define NEWSAPI_SRV_MAX_OBJECT 1
+#define NEWSAPI_SRV_MAX_QUERIES 2
+#define NEWSAPI_SRV_QUERY_WAIT 3
 
 /* The effective values for a request's directory configuration. */
 const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,
                                           newsapi_query_slot_e slot);
 long newsapi_conf_max_range(const newsapi_dir_conf_t *d);
+/* A per-directory number of seconds (a NEWSAPI_DIR_* offset), with its
+ * default applied. */
+long newsapi_conf_seconds(const newsapi_dir_conf_t *d, apr_size_t offset);
+/* The main server's record, where the server-wide settings live. */
+const newsapi_srv_conf_t *newsapi_conf_global(void);
 apr_off_t newsapi_conf_max_body(const newsapi_dir_conf_t *d);
 
 /* post_config: fills in what is derived from the whole configuration

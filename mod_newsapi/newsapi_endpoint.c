@@ -5,8 +5,10 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "newsapi_cache.h"
 #include "newsapi_endpoint.h"
 #include "newsapi_request.h"
+#include "newsapi_shm.h"
 #include "newsapi_store.h"
 
 APLOG_USE_MODULE(newsapi);
@@ -151,35 +153,201 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
     return e;
 }
 
-int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
+/* Holds one of the server-wide query slots while the database works, so
+ * that a burst of uncached ranges cannot take the portal database (which
+ * also serves the portal's own pages) down with it. */
+static newsapi_error_t *take_slot(request_rec *r, int *slot)
 {
-    const newsapi_dir_conf_t *d = ap_get_module_config(r->per_dir_config,
-                                                       &newsapi_module);
-    newsapi_params_t params;
+    const newsapi_srv_conf_t *g = newsapi_conf_global();
+    apr_time_t deadline = apr_time_now()
+                          + apr_time_from_sec(g->query_wait);
+    apr_interval_time_t pause = 1000;
+
+    while ((*slot = newsapi_shm_slot_take(g->max_queries)) < 0) {
+        if (apr_time_now() >= deadline) {
+            newsapi_shm_add(NEWSAPI_CTR_BUSY, 1);
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          NEWSAPI_LOGNO(0103) "all %d query slots busy for "
+                          "%lds (NewsApiMaxDBQueries, NewsApiDBQueryWait)",
+                          g->max_queries, g->query_wait);
+            return newsapi_error_make(r->pool, 503, NEWSAPI_E_BUSY, NULL,
+                                      "the server is busy; try again in a "
+                                      "few seconds");
+        }
+        apr_sleep(pause);
+        pause = pause < 20000 ? pause * 2 : pause;
+    }
+    return NULL;
+}
+
+/* The answer from the database: query, then JSON. */
+static newsapi_error_t *fetch(request_rec *r, const newsapi_endpoint_t *ep,
+                              const newsapi_dir_conf_t *d,
+                              const newsapi_params_t *params,
+                              char **json, apr_size_t *len)
+{
     apr_array_header_t *rows;
     newsapi_error_t *e;
-    apr_size_t len;
-    char *json;
+    int slot;
 
-    if ((e = read_request(r, ep, d, &params)) != NULL) {
-        if (e->status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-            /* Do not read the rest of a body we refused. */
-            r->connection->keepalive = AP_CONN_CLOSE;
-        }
-        return send_error(r, e);
+    if ((e = take_slot(r, &slot)) != NULL) {
+        return e;
     }
-    if ((e = query(r, ep, d, &params, &rows)) != NULL) {
-        return send_error(r, e);
+    e = query(r, ep, d, params, &rows);
+    newsapi_shm_slot_release(slot);
+    if (e != NULL) {
+        return e;
     }
-    e = newsapi_render_rows(r->pool, ep->columns, ep->ncolumns, rows, &json,
-                            &len);
+    e = newsapi_render_rows(r->pool, ep->columns, ep->ncolumns, rows, json,
+                            len);
     if (e != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0102)
                       "%s: %s", newsapi_conf_query(d, ep->query)->directive,
                       e->message);
         e->message = "the server's query for this endpoint returned a value "
                      "of the wrong type; the error log says which";
+    }
+    return e;
+}
+
+static int send_answer(request_rec *r, const char *how, const char *body,
+                       apr_size_t len)
+{
+    apr_table_setn(r->headers_out, "X-NewsApi-Cache", how);
+    return send_json(r, HTTP_OK, body, len);
+}
+
+/* Seconds an answer stays fresh: ranges that reach today (in the
+ * portal's time zone) still grow, older ones rarely change. */
+static long ttl_for(const newsapi_dir_conf_t *d,
+                    const newsapi_params_t *params, apr_time_t now)
+{
+    newsapi_date_t today;
+
+    newsapi_date_today(apr_time_sec(now),
+                       newsapi_conf_global()->utc_offset_minutes, &today);
+    if (newsapi_date_to_days(&params->to) < newsapi_date_to_days(&today)) {
+        return newsapi_conf_seconds(d, NEWSAPI_DIR_PAST_TTL);
+    }
+    return newsapi_conf_seconds(d, NEWSAPI_DIR_TTL);
+}
+
+/* Waits while another request (in any process) fills the same key.
+ * Returns 1 with *c filled when its answer arrived in time. */
+static int wait_for_fill(request_rec *r, const unsigned char *key,
+                         apr_uint32_t tag, const newsapi_dir_conf_t *d,
+                         newsapi_cached_t *c)
+{
+    apr_time_t deadline = apr_time_now() + apr_time_from_sec(
+                              newsapi_conf_seconds(d, NEWSAPI_DIR_LEASE_WAIT));
+    apr_interval_time_t pause = 1000;
+
+    newsapi_shm_add(NEWSAPI_CTR_LEASE_WAITS, 1);
+    while (newsapi_shm_lease_held(tag)) {
+        if (apr_time_now() >= deadline) {
+            newsapi_shm_add(NEWSAPI_CTR_LEASE_TIMEOUTS, 1);
+            return 0;
+        }
+        apr_sleep(pause);
+        pause = pause < 16000 ? pause * 2 : pause;
+    }
+    return newsapi_cache_get(r, key, c) && c->fresh_until > apr_time_now();
+}
+
+static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
+                         const newsapi_dir_conf_t *d,
+                         const newsapi_params_t *params)
+{
+    const newsapi_query_t *q = newsapi_conf_query(d, ep->query);
+    unsigned char key[NEWSAPI_CACHE_KEY_LEN];
+    apr_time_t now = apr_time_now();
+    newsapi_cached_t c;
+    newsapi_error_t *e;
+    apr_uint32_t tag;
+    int held, lease;
+    apr_size_t len;
+    long ttl, stale;
+    char *json;
+
+    newsapi_cache_key(ep->handler, q->sql, params, key);
+    memcpy(&tag, key, sizeof(tag));
+    held = newsapi_cache_get(r, key, &c);
+    if (held && c.fresh_until > now) {
+        newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
+        return send_answer(r, "HIT", c.body, c.len);
+    }
+
+    /* One request fills a key; the others wait for its answer. */
+    lease = newsapi_shm_lease_take(tag);
+    if (lease < 0 && newsapi_shm_lease_held(tag)) {
+        newsapi_cached_t filled;
+
+        if (wait_for_fill(r, key, tag, d, &filled)) {
+            newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
+            return send_answer(r, "HIT", filled.body, filled.len);
+        }
+        lease = newsapi_shm_lease_take(tag);
+    }
+
+    newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
+    e = fetch(r, ep, d, params, &json, &len);
+    if (e == NULL) {
+        now = apr_time_now();
+        ttl = ttl_for(d, params, now);
+        stale = newsapi_conf_seconds(d, NEWSAPI_DIR_STALE);
+        if (ttl > 0 && newsapi_cache_put(r, key, json, len,
+                                         now + apr_time_from_sec(ttl),
+                                         now + apr_time_from_sec(ttl + stale))
+                       != 0) {
+            newsapi_shm_add(NEWSAPI_CTR_STORE_FAILS, 1);
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, NEWSAPI_LOGNO(0104)
+                          "answer of %" APR_SIZE_T_FMT " bytes not cached",
+                          len);
+        }
+        newsapi_shm_lease_release(lease, tag);
+        return send_answer(r, "MISS", json, len);
+    }
+    newsapi_shm_lease_release(lease, tag);
+
+    /* An answer somewhat old beats no answer while the database is out. */
+    stale = newsapi_conf_seconds(d, NEWSAPI_DIR_STALE);
+    if (e->status == HTTP_SERVICE_UNAVAILABLE && held
+        && now < c.fresh_until + apr_time_from_sec(stale)) {
+        newsapi_shm_add(NEWSAPI_CTR_STALE, 1);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NEWSAPI_LOGNO(0105)
+                      "database unavailable: serving an answer %" APR_TIME_T_FMT
+                      "s past its freshness", apr_time_sec(now - c.fresh_until));
+        apr_table_setn(r->headers_out, "Warning",
+                       "110 - \"Response is Stale\"");
+        return send_answer(r, "STALE", c.body, c.len);
+    }
+    return send_error(r, e);
+}
+
+int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
+{
+    const newsapi_dir_conf_t *d = ap_get_module_config(r->per_dir_config,
+                                                       &newsapi_module);
+    newsapi_params_t params;
+    newsapi_error_t *e;
+    apr_size_t len;
+    char *json;
+
+    newsapi_shm_add(NEWSAPI_CTR_REQUESTS, 1);
+    if ((e = read_request(r, ep, d, &params)) != NULL) {
+        if (e->status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+            /* Do not read the rest of a body we refused. */
+            r->connection->keepalive = AP_CONN_CLOSE;
+        }
+        newsapi_shm_add(NEWSAPI_CTR_CLIENT_ERRORS, 1);
         return send_error(r, e);
     }
-    return send_json(r, HTTP_OK, json, len);
+    if (newsapi_cache_enabled()) {
+        return answer_cached(r, ep, d, &params);
+    }
+    newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
+    if ((e = fetch(r, ep, d, &params, &json, &len)) != NULL) {
+        return send_error(r, e);
+    }
+    return send_answer(r, "OFF", json, len);
 }

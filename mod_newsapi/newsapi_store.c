@@ -16,6 +16,7 @@
 #include "mod_dbd.h"
 
 #include "newsapi_render.h"
+#include "newsapi_shm.h"
 #include "newsapi_store.h"
 
 APLOG_USE_MODULE(newsapi);
@@ -34,6 +35,26 @@ int newsapi_store_bind(server_rec *s)
     return 0;
 }
 
+static apr_status_t conn_released(void *data)
+{
+    (void)data;
+    newsapi_shm_add(NEWSAPI_CTR_CONNS_IN_USE, -1);
+    return APR_SUCCESS;
+}
+
+/* mod_dbd gives a request the same connection every time and releases it
+ * with the request's pool: count it once, uncount it then. */
+static void note_conn(request_rec *r)
+{
+    void *seen = NULL;
+
+    apr_pool_userdata_get(&seen, "newsapi_conn", r->pool);
+    if (seen == NULL) {
+        apr_pool_userdata_setn(r, "newsapi_conn", conn_released, r->pool);
+        newsapi_shm_add(NEWSAPI_CTR_CONNS_IN_USE, 1);
+    }
+}
+
 /* With reconnect=0 mod_dbd hands out a dead pooled connection once, finds
  * it dead and throws it away, returning NULL.  After a database restart
  * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
@@ -50,6 +71,7 @@ static ap_dbd_t *acquire(request_rec *r)
         ap_dbd_t *conn = dbd_acquire(r);
 
         if (conn != NULL) {
+            note_conn(r);
             if (i > 1) {
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                               NEWSAPI_LOGNO(0204) "database connection "
@@ -59,6 +81,7 @@ static ap_dbd_t *acquire(request_rec *r)
             return conn;
         }
     }
+    newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0201)
                   "no database connection after %d attempts; mod_dbd's "
                   "messages above give the cause", attempts);
@@ -86,6 +109,7 @@ static newsapi_error_t *db_fault(request_rec *r, ap_dbd_t *conn,
     const char *msg = apr_dbd_error(conn->driver, conn->handle, err);
     int internal = is_statement_fault(err);
 
+    newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0202)
                   "%s of %s failed: database error %d: %s%s", what,
                   q->directive, err, (msg && *msg) ? msg : "(no message)",
@@ -183,6 +207,7 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
                                   "the portal database is not available; "
                                   "try again later");
     }
+    newsapi_shm_add(NEWSAPI_CTR_DB_QUERIES, 1);
     if ((e = execute(r, conn, q, args, &res)) != NULL) {
         return e;
     }

@@ -1,0 +1,51 @@
+/*
+ * newsapi_shm.h - the module's own shared memory: counters the status
+ * page shows, the leases that stop a cache stampede, and the slots that
+ * bound the database queries running at once across all processes.
+ */
+#ifndef NEWSAPI_SHM_H
+#define NEWSAPI_SHM_H
+
+#include "newsapi.h"
+
+typedef enum {
+    NEWSAPI_CTR_REQUESTS = 0,   /* API requests answered */
+    NEWSAPI_CTR_HITS,           /* answered from the cache */
+    NEWSAPI_CTR_MISSES,         /* answered from the database */
+    NEWSAPI_CTR_STALE,          /* expired answers served on a db fault */
+    NEWSAPI_CTR_DB_QUERIES,     /* statements run */
+    NEWSAPI_CTR_DB_ERRORS,      /* statements or connections that failed */
+    NEWSAPI_CTR_CLIENT_ERRORS,  /* 4xx answers */
+    NEWSAPI_CTR_BUSY,           /* 503 because no query slot came */
+    NEWSAPI_CTR_LEASE_WAITS,    /* requests that waited for another's fill */
+    NEWSAPI_CTR_LEASE_TIMEOUTS, /* ... and gave up waiting */
+    NEWSAPI_CTR_STORE_FAILS,    /* answers the cache could not hold */
+    NEWSAPI_CTR_CONNS_IN_USE,   /* gauge: mod_dbd connections held now */
+    NEWSAPI_CTR_COUNT
+} newsapi_counter_e;
+
+/* Most query slots and leases the segment holds. */
+#define NEWSAPI_MAX_QUERY_SLOTS 1024
+#define NEWSAPI_LEASES          256
+
+/* post_config: attaches to the segment kept in the process pool from an
+ * earlier generation, or creates it. */
+apr_status_t newsapi_shm_setup(server_rec *s);
+
+void newsapi_shm_add(newsapi_counter_e c, long delta);
+apr_uint64_t newsapi_shm_get(newsapi_counter_e c);
+
+/* Takes the lease on a cache key (tag: 32 bits of its hash): returns its
+ * index, or -1 when a live process holds it (or another key shares its
+ * place, in which case the caller just goes ahead). */
+int newsapi_shm_lease_take(apr_uint32_t tag);
+int newsapi_shm_lease_held(apr_uint32_t tag);
+void newsapi_shm_lease_release(int idx, apr_uint32_t tag);
+
+/* Takes one of max query slots; -1 when all are held by live processes.
+ * Slots of a process that died holding them are taken over. */
+int newsapi_shm_slot_take(int max);
+void newsapi_shm_slot_release(int idx);
+int newsapi_shm_slots_in_use(int max);
+
+#endif /* NEWSAPI_SHM_H */
