@@ -44,13 +44,33 @@ static const newsapi_column_t commune_columns[] = {
     { "SoLuong",   NEWSAPI_COL_COUNT }
 };
 
+static const newsapi_column_t visits_district_columns[] = {
+    { "Huyen_Id",        NEWSAPI_COL_ID },
+    { "Ten_Huyen",       NEWSAPI_COL_TEXT },
+    { "Id",              NEWSAPI_COL_ID },
+    { "Name",            NEWSAPI_COL_TEXT },
+    { "SoLuotTruyCap",   NEWSAPI_COL_COUNT },
+    { "TongLuotTruyCap", NEWSAPI_COL_COUNT }
+};
+
+static const newsapi_column_t visits_commune_columns[] = {
+    { "Id",              NEWSAPI_COL_ID },
+    { "Name",            NEWSAPI_COL_TEXT },
+    { "SoLuotTruyCap",   NEWSAPI_COL_COUNT },
+    { "TongLuotTruyCap", NEWSAPI_COL_COUNT }
+};
+
 #define COLUMNS(c) (c), (int)(sizeof(c) / sizeof((c)[0]))
 
 static const newsapi_endpoint_t endpoints[] = {
     { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1,
       COLUMNS(district_columns) },
     { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT_EXISTS,
-      COLUMNS(commune_columns) }
+      COLUMNS(commune_columns) },
+    { "newsapi-visits-district", 0, NEWSAPI_Q_VISITS_DISTRICT, -1,
+      COLUMNS(visits_district_columns) },
+    { "newsapi-visits-commune", 1, NEWSAPI_Q_VISITS_COMMUNE,
+      NEWSAPI_Q_DISTRICT_EXISTS, COLUMNS(visits_commune_columns) }
 };
 
 static const command_rec newsapi_cmds[] = {
@@ -67,6 +87,16 @@ static const command_rec newsapi_cmds[] = {
                   (void *)NEWSAPI_Q_DISTRICT_EXISTS, RSRC_CONF | ACCESS_CONF,
                   "SQL returning a row when Huyen_Id (its one parameter) "
                   "is a district"),
+    AP_INIT_TAKE1("NewsApiVisitsDistrictQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_VISITS_DISTRICT, RSRC_CONF | ACCESS_CONF,
+                  "SQL for newsapi-visits-district; parameters: range start, "
+                  "range end (exclusive); columns: Huyen_Id, Ten_Huyen, Id, "
+                  "Name, SoLuotTruyCap, TongLuotTruyCap"),
+    AP_INIT_TAKE1("NewsApiVisitsCommuneQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_VISITS_COMMUNE, RSRC_CONF | ACCESS_CONF,
+                  "SQL for newsapi-visits-commune; parameters: Huyen_Id, "
+                  "range start, range end (exclusive); columns: Id, Name, "
+                  "SoLuotTruyCap, TongLuotTruyCap"),
     AP_INIT_TAKE1("NewsApiMaxRangeDays", newsapi_set_max_range, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Longest range in days, both ends counted (0: no limit; "

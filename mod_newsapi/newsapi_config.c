@@ -54,7 +54,34 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
     { "NewsApiDistrictExistsQuery", 1, {
         "SELECT 1 FROM districts WHERE id = %s",
         "newsapi_default_district_exists", 1,
-        "NewsApiDistrictExistsQuery" } }
+        "NewsApiDistrictExistsQuery" } },
+    /* Visits are kept per site and day; the total runs up to the end of
+     * the range, so the range end is used twice, hence the parameter
+     * row.  Both sums are one index range on the primary key. */
+    { "NewsApiVisitsDistrictQuery", 2, {
+        "SELECT d.id, d.name, s.id, s.name,"
+        " (SELECT COALESCE(SUM(v.hits), 0) FROM visits_daily v"
+        "   WHERE v.site_id = s.id AND v.day >= p.tu AND v.day < p.den),"
+        " (SELECT COALESCE(SUM(v.hits), 0) FROM visits_daily v"
+        "   WHERE v.site_id = s.id AND v.day < p.den)"
+        " FROM (SELECT %s AS tu, %s AS den) p"
+        " JOIN sites s ON s.commune_id IS NULL"
+        " JOIN districts d ON d.id = s.district_id"
+        " ORDER BY d.id, s.id",
+        "newsapi_default_visits_district", 2,
+        "NewsApiVisitsDistrictQuery" } },
+    { "NewsApiVisitsCommuneQuery", 3, {
+        "SELECT s.id, s.name,"
+        " (SELECT COALESCE(SUM(v.hits), 0) FROM visits_daily v"
+        "   WHERE v.site_id = s.id AND v.day >= p.tu AND v.day < p.den),"
+        " (SELECT COALESCE(SUM(v.hits), 0) FROM visits_daily v"
+        "   WHERE v.site_id = s.id AND v.day < p.den)"
+        " FROM (SELECT %s AS huyen, %s AS tu, %s AS den) p"
+        " JOIN sites s ON s.district_id = p.huyen"
+        "  AND s.commune_id IS NOT NULL"
+        " ORDER BY s.id",
+        "newsapi_default_visits_commune", 3,
+        "NewsApiVisitsCommuneQuery" } }
 };
 
 void *newsapi_create_dir_conf(apr_pool_t *p, char *dir)

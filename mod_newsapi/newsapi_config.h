@@ -14,6 +14,8 @@ typedef enum {
     NEWSAPI_Q_DISTRICT = 0,     /* start, end */
     NEWSAPI_Q_COMMUNE,          /* Huyen_Id, start, end */
     NEWSAPI_Q_DISTRICT_EXISTS,  /* Huyen_Id */
+    NEWSAPI_Q_VISITS_DISTRICT,  /* start, end */
+    NEWSAPI_Q_VISITS_COMMUNE,   /* Huyen_Id, start, end */
     NEWSAPI_Q_COUNT
 } newsapi_query_slot_e;
 
