@@ -15,10 +15,12 @@
  *   newsapi_cache    the answer cache on a socache provider
  *   newsapi_shm      counters, stampede leases and query slots
  *   newsapi_status   the status page and mod_status section
+ *   newsapi_visits   counting page views and flushing them
  */
 #include "ap_provider.h"
 #include "http_core.h"
 #include "http_main.h"
+#include "http_protocol.h"
 #include "http_request.h"
 #include "mod_status.h"
 
@@ -28,6 +30,7 @@
 #include "newsapi_shm.h"
 #include "newsapi_status.h"
 #include "newsapi_store.h"
+#include "newsapi_visits.h"
 
 /* The answers' keys, fixed by the Department's request (SPEC.md). */
 static const newsapi_column_t district_columns[] = {
@@ -50,27 +53,29 @@ static const newsapi_column_t visits_district_columns[] = {
     { "Id",              NEWSAPI_COL_ID },
     { "Name",            NEWSAPI_COL_TEXT },
     { "SoLuotTruyCap",   NEWSAPI_COL_COUNT },
-    { "TongLuotTruyCap", NEWSAPI_COL_COUNT }
+    { "TongLuotTruyCap", NEWSAPI_COL_COUNT },
+    { "DangTruyCap",     NEWSAPI_COL_COUNT }    /* counted by this Apache */
 };
 
 static const newsapi_column_t visits_commune_columns[] = {
     { "Id",              NEWSAPI_COL_ID },
     { "Name",            NEWSAPI_COL_TEXT },
     { "SoLuotTruyCap",   NEWSAPI_COL_COUNT },
-    { "TongLuotTruyCap", NEWSAPI_COL_COUNT }
+    { "TongLuotTruyCap", NEWSAPI_COL_COUNT },
+    { "DangTruyCap",     NEWSAPI_COL_COUNT }
 };
 
 #define COLUMNS(c) (c), (int)(sizeof(c) / sizeof((c)[0]))
 
 static const newsapi_endpoint_t endpoints[] = {
     { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1,
-      COLUMNS(district_columns) },
+      COLUMNS(district_columns), -1 },
     { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT_EXISTS,
-      COLUMNS(commune_columns) },
+      COLUMNS(commune_columns), -1 },
     { "newsapi-visits-district", 0, NEWSAPI_Q_VISITS_DISTRICT, -1,
-      COLUMNS(visits_district_columns) },
+      COLUMNS(visits_district_columns), 2 },
     { "newsapi-visits-commune", 1, NEWSAPI_Q_VISITS_COMMUNE,
-      NEWSAPI_Q_DISTRICT_EXISTS, COLUMNS(visits_commune_columns) }
+      NEWSAPI_Q_DISTRICT_EXISTS, COLUMNS(visits_commune_columns), 0 }
 };
 
 static const command_rec newsapi_cmds[] = {
@@ -144,6 +149,29 @@ static const command_rec newsapi_cmds[] = {
                   RSRC_CONF,
                   "The portals' time zone, for what 'today' is "
                   "(default +07:00)"),
+    /* The visitor counter Apache keeps itself */
+    AP_INIT_FLAG("NewsApiCountVisits", newsapi_set_count_visits, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On: count page views served here (default Off)"),
+    AP_INIT_TAKE1("NewsApiSiteId", newsapi_set_site_id, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "The portal site id the page views here belong to"),
+    AP_INIT_TAKE2("NewsApiSiteHost", newsapi_set_site_host, NULL, RSRC_CONF,
+                  "A host name and the portal site id of its page views"),
+    AP_INIT_TAKE1("NewsApiVisitRobots", newsapi_set_robots, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Regular expression (case-insensitive) of User-Agents "
+                  "not counted, or none"),
+    AP_INIT_TAKE1("NewsApiVisitFlushInterval", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_FLUSH_INTERVAL, RSRC_CONF,
+                  "Seconds between flushes of the counts (default 60)"),
+    AP_INIT_TAKE1("NewsApiVisitFlushQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_VISIT_FLUSH, RSRC_CONF,
+                  "SQL adding page views; parameters: site id, day "
+                  "(yyyy-mm-dd), increment"),
+    AP_INIT_TAKE1("NewsApiOnlineWindow", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_ONLINE_WINDOW, RSRC_CONF,
+                  "Minutes a visitor counts as online (default 5)"),
     { NULL }
 };
 
@@ -153,6 +181,7 @@ static int newsapi_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     newsapi_cache_pre_config(pconf);
+    newsapi_visits_pre_config();
     return OK;
 }
 
@@ -174,7 +203,8 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     g = newsapi_conf_global();
     if (newsapi_shm_setup(s) != APR_SUCCESS
         || newsapi_cache_post_config(pconf, ptemp, s, &g->cache,
-                                     g->cache_max_object) != APR_SUCCESS) {
+                                     g->cache_max_object) != APR_SUCCESS
+        || newsapi_visits_post_config(pconf, s) != APR_SUCCESS) {
         return !OK;
     }
     return OK;
@@ -183,6 +213,7 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void newsapi_child_init(apr_pool_t *p, server_rec *s)
 {
     newsapi_cache_child_init(p, s);
+    newsapi_visits_child_init(p, s);
 }
 
 static int newsapi_handler(request_rec *r)
@@ -210,6 +241,7 @@ static void newsapi_register_hooks(apr_pool_t *p)
     ap_hook_post_config(newsapi_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(newsapi_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(newsapi_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(newsapi_visits_log, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, newsapi_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);
 }

@@ -4,6 +4,7 @@
 #ifndef NEWSAPI_H
 #define NEWSAPI_H
 
+#include "apr_hash.h"
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"

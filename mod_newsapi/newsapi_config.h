@@ -16,6 +16,7 @@ typedef enum {
     NEWSAPI_Q_DISTRICT_EXISTS,  /* Huyen_Id */
     NEWSAPI_Q_VISITS_DISTRICT,  /* start, end */
     NEWSAPI_Q_VISITS_COMMUNE,   /* Huyen_Id, start, end */
+    NEWSAPI_Q_VISIT_FLUSH,      /* site id, day, increment */
     NEWSAPI_Q_COUNT
 } newsapi_query_slot_e;
 
@@ -39,6 +40,11 @@ typedef struct {
     long stale_time;       /* how long past freshness a db fault may
                               still be answered from the cache */
     long lease_wait;       /* longest wait for another request's fill */
+    /* The visit counter */
+    int count_visits;      /* -1: unset */
+    long long site_id;     /* -1: unset */
+    ap_regex_t *robots;    /* user agents not counted */
+    int robots_set;
 } newsapi_dir_conf_t;
 
 /* Server-wide settings: only the main server's are used, since the
@@ -52,6 +58,9 @@ typedef struct {
     long query_wait;                                /* -1: unset */
     int utc_offset_set;
     int utc_offset_minutes;
+    long flush_interval;                            /* -1: unset */
+    long online_window;                             /* -1: unset */
+    apr_hash_t *site_hosts;     /* this server's host name -> site id */
 } newsapi_srv_conf_t;
 
 #define NEWSAPI_DEFAULT_MAX_RANGE_DAYS 3660
@@ -65,6 +74,10 @@ typedef struct {
 #define NEWSAPI_DEFAULT_MAX_QUERIES    8
 #define NEWSAPI_DEFAULT_QUERY_WAIT     10
 #define NEWSAPI_DEFAULT_UTC_OFFSET     420      /* Vietnam, UTC+07:00 */
+#define NEWSAPI_DEFAULT_FLUSH_INTERVAL 60
+#define NEWSAPI_DEFAULT_ONLINE_WINDOW  5        /* minutes */
+#define NEWSAPI_DEFAULT_ROBOTS \
+    "bot|crawl|spider|slurp|archiver|facebookexternalhit|bingpreview"
 /* mod_dbd's own default for DBDMax on threaded MPMs */
 #define NEWSAPI_DBD_DEFAULT_NMAX       10
 
@@ -98,6 +111,18 @@ const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
 #define NEWSAPI_SRV_MAX_OBJECT 1
 #define NEWSAPI_SRV_MAX_QUERIES 2
 #define NEWSAPI_SRV_QUERY_WAIT 3
+#define NEWSAPI_SRV_FLUSH_INTERVAL 4
+#define NEWSAPI_SRV_ONLINE_WINDOW 5
+
+const char *newsapi_set_count_visits(cmd_parms *cmd, void *dconf, int on);
+const char *newsapi_set_site_id(cmd_parms *cmd, void *dconf,
+                                const char *arg);
+const char *newsapi_set_site_host(cmd_parms *cmd, void *dconf,
+                                  const char *host, const char *id);
+const char *newsapi_set_robots(cmd_parms *cmd, void *dconf,
+                               const char *arg);
+/* The robots pattern in force (NULL: none). */
+const ap_regex_t *newsapi_conf_robots(const newsapi_dir_conf_t *d);
 
 /* The effective values for a request's directory configuration. */
 const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,

@@ -10,6 +10,7 @@
 #include "newsapi_request.h"
 #include "newsapi_shm.h"
 #include "newsapi_store.h"
+#include "newsapi_visits.h"
 
 APLOG_USE_MODULE(newsapi);
 
@@ -139,7 +140,8 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
         range = args + 1;
     }
     e = newsapi_store_select(r, newsapi_conf_query(d, ep->query), range,
-                             ep->ncolumns, rows);
+                             ep->ncolumns - (ep->online_site_column >= 0),
+                             rows);
     if (e != NULL || (*rows)->nelts > 0 || ep->exists_query < 0) {
         return e;
     }
@@ -180,6 +182,28 @@ static newsapi_error_t *take_slot(request_rec *r, int *slot)
     return NULL;
 }
 
+/* Appends the online-now count of each row's site as its last value. */
+static void add_online(request_rec *r, const newsapi_endpoint_t *ep,
+                       apr_array_header_t *rows)
+{
+    apr_hash_t *online = newsapi_visits_online(r->pool);
+    int sql_cols = ep->ncolumns - 1;
+    int i;
+
+    for (i = 0; i < rows->nelts; i++) {
+        newsapi_row_t *row = &APR_ARRAY_IDX(rows, i, newsapi_row_t);
+        const char **values = apr_palloc(r->pool,
+                                         sizeof(char *) * ep->ncolumns);
+        const char *site = row->values[ep->online_site_column];
+        long *n = site ? apr_hash_get(online, site, APR_HASH_KEY_STRING)
+                       : NULL;
+
+        memcpy(values, row->values, sizeof(char *) * sql_cols);
+        values[sql_cols] = apr_ltoa(r->pool, n ? *n : 0);
+        row->values = values;
+    }
+}
+
 /* The answer from the database: query, then JSON. */
 static newsapi_error_t *fetch(request_rec *r, const newsapi_endpoint_t *ep,
                               const newsapi_dir_conf_t *d,
@@ -197,6 +221,9 @@ static newsapi_error_t *fetch(request_rec *r, const newsapi_endpoint_t *ep,
     newsapi_shm_slot_release(slot);
     if (e != NULL) {
         return e;
+    }
+    if (ep->online_site_column >= 0) {
+        add_online(r, ep, rows);
     }
     e = newsapi_render_rows(r->pool, ep->columns, ep->ncolumns, rows, json,
                             len);

@@ -21,6 +21,10 @@ typedef struct {
     int exists_query;
     const newsapi_column_t *columns;
     int ncolumns;
+    /* >= 0: the answer's last column is not from SQL but the number of
+     * visitors online now, counted by this Apache, for the site whose id
+     * is in this column of the SQL row. */
+    int online_site_column;
 } newsapi_endpoint_t;
 
 /* Serves r; always returns OK once the handler is ours (errors are JSON

@@ -45,31 +45,37 @@ typedef struct {
 /* Set in the parent before the children are forked; read-only after. */
 static shm_layout_t *shm;
 
-apr_status_t newsapi_shm_setup(server_rec *s)
+void *newsapi_shm_segment(server_rec *s, const char *key, apr_size_t size)
 {
     apr_pool_t *pp = s->process->pool;
     apr_shm_t *seg = NULL;
     apr_status_t rv;
     void *data = NULL;
 
-    apr_pool_userdata_get(&data, SHM_KEY, pp);
-    if (data != NULL) {
-        shm = apr_shm_baseaddr_get(data);
-        return APR_SUCCESS;
+    apr_pool_userdata_get(&data, key, pp);
+    if (data != NULL && apr_shm_size_get(data) >= size) {
+        return apr_shm_baseaddr_get(data);
     }
-    rv = apr_shm_create(&seg, sizeof(shm_layout_t), NULL, pp);
+    rv = apr_shm_create(&seg, size, NULL, pp);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, NEWSAPI_LOGNO(0003)
                      "cannot create %" APR_SIZE_T_FMT " bytes of anonymous "
-                     "shared memory for the counters",
-                     sizeof(shm_layout_t));
-        return rv;
+                     "shared memory (%s)", size, key);
+        return NULL;
     }
-    shm = apr_shm_baseaddr_get(seg);
-    memset(shm, 0, sizeof(*shm));
+    memset(apr_shm_baseaddr_get(seg), 0, size);
+    apr_pool_userdata_set(seg, key, apr_pool_cleanup_null, pp);
+    return apr_shm_baseaddr_get(seg);
+}
+
+apr_status_t newsapi_shm_setup(server_rec *s)
+{
+    shm = newsapi_shm_segment(s, SHM_KEY, sizeof(shm_layout_t));
+    if (shm == NULL) {
+        return APR_ENOMEM;
+    }
     shm->magic = SHM_MAGIC;
     shm->version = SHM_VERSION;
-    apr_pool_userdata_set(seg, SHM_KEY, apr_pool_cleanup_null, pp);
     return APR_SUCCESS;
 }
 

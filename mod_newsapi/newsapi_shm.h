@@ -28,8 +28,12 @@ typedef enum {
 #define NEWSAPI_MAX_QUERY_SLOTS 1024
 #define NEWSAPI_LEASES          256
 
-/* post_config: attaches to the segment kept in the process pool from an
- * earlier generation, or creates it. */
+/* An anonymous shared memory segment of size bytes, made zeroed in the
+ * process pool under key, or the one an earlier generation made there:
+ * it outlives graceful restarts.  NULL (logged) when it cannot be made. */
+void *newsapi_shm_segment(server_rec *s, const char *key, apr_size_t size);
+
+/* post_config: the counters, leases and slots. */
 apr_status_t newsapi_shm_setup(server_rec *s);
 
 void newsapi_shm_add(newsapi_counter_e c, long delta);

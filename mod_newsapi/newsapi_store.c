@@ -11,6 +11,8 @@
  * Preparing here also lets us recover when the MySQL driver reconnected
  * behind our back (reconnect=1) and the server forgot the statements.
  */
+#include <stdarg.h>
+
 #include "apr_dbd.h"
 #include "apr_strings.h"
 #include "mod_dbd.h"
@@ -22,11 +24,42 @@
 APLOG_USE_MODULE(newsapi);
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
+
+/* Where a statement runs: inside a request (connection released with its
+ * pool) or on its own, as the visit flusher does. */
+typedef struct {
+    request_rec *r;
+    server_rec *s;
+    apr_pool_t *p;
+} call_t;
+
+static void say(const call_t *c, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say(const call_t *c, int level, const char *fmt, ...)
+{
+    const char *msg;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(c->p, fmt, ap);
+    va_end(ap);
+    if (c->r != NULL) {
+        ap_log_rerror(APLOG_MARK, level, 0, c->r, "%s", msg);
+    }
+    else {
+        ap_log_error(APLOG_MARK, level, 0, c->s, "%s", msg);
+    }
+}
 
 int newsapi_store_bind(server_rec *s)
 {
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (dbd_acquire == NULL) {
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (dbd_acquire == NULL || dbd_open == NULL || dbd_close == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NEWSAPI_LOGNO(0001)
                      "mod_dbd is not loaded: add 'LoadModule dbd_module "
                      "modules/mod_dbd.so' (a2enmod dbd) before mod_newsapi");
@@ -59,32 +92,32 @@ static void note_conn(request_rec *r)
  * it dead and throws it away, returning NULL.  After a database restart
  * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
  * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one. */
-static ap_dbd_t *acquire(request_rec *r)
+static ap_dbd_t *acquire(const call_t *c)
 {
-    newsapi_srv_conf_t *c = ap_get_module_config(r->server->module_config,
-                                                 &newsapi_module);
-    int attempts = c->acquire_attempts > 0 ? c->acquire_attempts
-                                           : NEWSAPI_DBD_DEFAULT_NMAX + 1;
+    newsapi_srv_conf_t *conf = ap_get_module_config(c->s->module_config,
+                                                    &newsapi_module);
+    int attempts = conf->acquire_attempts > 0 ? conf->acquire_attempts
+                                              : NEWSAPI_DBD_DEFAULT_NMAX + 1;
     int i;
 
     for (i = 1; i <= attempts; i++) {
-        ap_dbd_t *conn = dbd_acquire(r);
+        ap_dbd_t *conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
 
         if (conn != NULL) {
-            note_conn(r);
+            if (c->r) {
+                note_conn(c->r);
+            }
             if (i > 1) {
-                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                              NEWSAPI_LOGNO(0204) "database connection "
-                              "obtained at attempt %d (dead pooled "
-                              "connections discarded)", i);
+                say(c, APLOG_INFO, NEWSAPI_LOGNO(0204) "database connection "
+                    "obtained at attempt %d (dead pooled connections "
+                    "discarded)", i);
             }
             return conn;
         }
     }
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0201)
-                  "no database connection after %d attempts; mod_dbd's "
-                  "messages above give the cause", attempts);
+    say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after %d "
+        "attempts; mod_dbd's messages above give the cause", attempts);
     return NULL;
 }
 
@@ -102,7 +135,21 @@ static int is_statement_fault(int err)
     }
 }
 
-static newsapi_error_t *db_fault(request_rec *r, ap_dbd_t *conn,
+static newsapi_error_t *unavailable(apr_pool_t *p)
+{
+    return newsapi_error_make(p, 503, NEWSAPI_E_DB, NULL,
+                              "the portal database is not available; "
+                              "try again later");
+}
+
+static newsapi_error_t *misconfigured(apr_pool_t *p)
+{
+    return newsapi_error_make(p, 500, NEWSAPI_E_INTERNAL, NULL,
+                              "the server's query for this endpoint is "
+                              "misconfigured; the error log says why");
+}
+
+static newsapi_error_t *db_fault(const call_t *c, ap_dbd_t *conn,
                                  const newsapi_query_t *q, const char *what,
                                  int err)
 {
@@ -110,21 +157,14 @@ static newsapi_error_t *db_fault(request_rec *r, ap_dbd_t *conn,
     int internal = is_statement_fault(err);
 
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0202)
-                  "%s of %s failed: database error %d: %s%s", what,
-                  q->directive, err, (msg && *msg) ? msg : "(no message)",
-                  internal ? " (check the SQL against your schema)" : "");
-    if (internal) {
-        return newsapi_error_make(r->pool, 500, NEWSAPI_E_INTERNAL, NULL,
-                                  "the server's query for this endpoint is "
-                                  "misconfigured; the error log says why");
-    }
-    return newsapi_error_make(r->pool, 503, NEWSAPI_E_DB, NULL,
-                              "the portal database is not available; "
-                              "try again later");
+    say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database error "
+        "%d: %s%s", what, q->directive, err,
+        (msg && *msg) ? msg : "(no message)",
+        internal ? " (check the SQL against your schema)" : "");
+    return internal ? misconfigured(c->p) : unavailable(c->p);
 }
 
-static int prepare(request_rec *r, ap_dbd_t *conn, const newsapi_query_t *q,
+static int prepare(const call_t *c, ap_dbd_t *conn, const newsapi_query_t *q,
                    apr_dbd_prepared_t **stmt)
 {
     int rv;
@@ -135,17 +175,31 @@ static int prepare(request_rec *r, ap_dbd_t *conn, const newsapi_query_t *q,
     if (rv == 0) {
         apr_hash_set(conn->prepared, apr_pstrdup(conn->pool, q->label),
                      APR_HASH_KEY_STRING, *stmt);
-        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
-                      "mod_newsapi: prepared %s on a new connection",
-                      q->directive);
+        say(c, APLOG_TRACE1, "mod_newsapi: prepared %s on a new connection",
+            q->directive);
     }
     return rv;
 }
 
-/* Prepares if needed and executes; a statement prepared by an earlier
+static int run(const call_t *c, ap_dbd_t *conn, const newsapi_query_t *q,
+               apr_dbd_prepared_t *stmt, const char *const *args,
+               apr_dbd_results_t **res)
+{
+    int nrows = 0;
+
+    if (res == NULL) {
+        return apr_dbd_pquery(conn->driver, c->p, conn->handle, &nrows, stmt,
+                              q->nparams, (const char **)args);
+    }
+    *res = NULL;
+    return apr_dbd_pselect(conn->driver, c->p, conn->handle, res, stmt, 0,
+                           q->nparams, (const char **)args);
+}
+
+/* Prepares if needed and runs; a statement prepared by an earlier
  * request that now fails may have been lost to a silent reconnect, so it
- * is prepared again and run once more. */
-static newsapi_error_t *execute(request_rec *r, ap_dbd_t *conn,
+ * is prepared again and run once more.  res NULL: not a SELECT. */
+static newsapi_error_t *execute(const call_t *c, ap_dbd_t *conn,
                                 const newsapi_query_t *q,
                                 const char *const *args,
                                 apr_dbd_results_t **res)
@@ -155,28 +209,21 @@ static newsapi_error_t *execute(request_rec *r, ap_dbd_t *conn,
     int was_cached = stmt != NULL;
     int rv;
 
-    if (!was_cached && (rv = prepare(r, conn, q, &stmt)) != 0) {
-        return db_fault(r, conn, q, "preparing", rv);
+    newsapi_shm_add(NEWSAPI_CTR_DB_QUERIES, 1);
+    if (!was_cached && (rv = prepare(c, conn, q, &stmt)) != 0) {
+        return db_fault(c, conn, q, "preparing", rv);
     }
-    *res = NULL;
-    rv = apr_dbd_pselect(conn->driver, r->pool, conn->handle, res, stmt, 0,
-                         q->nparams, (const char **)args);
+    rv = run(c, conn, q, stmt, args, res);
     if (rv != 0 && was_cached) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NEWSAPI_LOGNO(0205)
-                      "%s failed with error %d on a pooled connection; "
-                      "preparing it again", q->directive, rv);
+        say(c, APLOG_INFO, NEWSAPI_LOGNO(0205) "%s failed with error %d on "
+            "a pooled connection; preparing it again", q->directive, rv);
         apr_hash_set(conn->prepared, q->label, APR_HASH_KEY_STRING, NULL);
-        if ((rv = prepare(r, conn, q, &stmt)) != 0) {
-            return db_fault(r, conn, q, "preparing", rv);
+        if ((rv = prepare(c, conn, q, &stmt)) != 0) {
+            return db_fault(c, conn, q, "preparing", rv);
         }
-        *res = NULL;
-        rv = apr_dbd_pselect(conn->driver, r->pool, conn->handle, res, stmt,
-                             0, q->nparams, (const char **)args);
+        rv = run(c, conn, q, stmt, args, res);
     }
-    if (rv != 0) {
-        return db_fault(r, conn, q, "running", rv);
-    }
-    return NULL;
+    return rv != 0 ? db_fault(c, conn, q, "running", rv) : NULL;
 }
 
 /* A sequential result must be read to its end, or the connection goes
@@ -190,55 +237,68 @@ static void drain(ap_dbd_t *conn, apr_pool_t *p, apr_dbd_results_t *res)
     }
 }
 
+static newsapi_error_t *read_rows(const call_t *c, ap_dbd_t *conn,
+                                  const newsapi_query_t *q,
+                                  apr_dbd_results_t *res, int ncols,
+                                  apr_array_header_t **rows)
+{
+    apr_dbd_row_t *row = NULL;
+    int got = apr_dbd_num_cols(conn->driver, res);
+    int rv, i;
+
+    if (got != ncols) {
+        drain(conn, c->p, res);
+        say(c, APLOG_ERR, NEWSAPI_LOGNO(0203) "%s returns %d columns where "
+            "%d are expected (see the README for the columns and their "
+            "order)", q->directive, got, ncols);
+        return misconfigured(c->p);
+    }
+    *rows = apr_array_make(c->p, 64, sizeof(newsapi_row_t));
+    while ((rv = apr_dbd_get_row(conn->driver, c->p, res, &row, -1)) == 0) {
+        newsapi_row_t *out = apr_array_push(*rows);
+
+        out->values = apr_palloc(c->p, sizeof(char *) * ncols);
+        for (i = 0; i < ncols; i++) {
+            /* The driver reuses its buffers at the next fetch: copy now. */
+            const char *v = apr_dbd_get_entry(conn->driver, row, i);
+
+            out->values[i] = v ? apr_pstrdup(c->p, v) : NULL;
+        }
+    }
+    return rv != -1 ? db_fault(c, conn, q, "reading the result", rv) : NULL;
+}
+
 newsapi_error_t *newsapi_store_select(request_rec *r,
                                       const newsapi_query_t *q,
                                       const char *const *args, int ncols,
                                       apr_array_header_t **rows)
 {
+    call_t c = { r, r->server, r->pool };
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
     newsapi_error_t *e;
     ap_dbd_t *conn;
-    int got, rv, i;
 
-    conn = acquire(r);
-    if (conn == NULL) {
-        return newsapi_error_make(r->pool, 503, NEWSAPI_E_DB, NULL,
-                                  "the portal database is not available; "
-                                  "try again later");
+    if ((conn = acquire(&c)) == NULL) {
+        return unavailable(r->pool);
     }
-    newsapi_shm_add(NEWSAPI_CTR_DB_QUERIES, 1);
-    if ((e = execute(r, conn, q, args, &res)) != NULL) {
+    if ((e = execute(&c, conn, q, args, &res)) != NULL) {
         return e;
     }
+    return read_rows(&c, conn, q, res, ncols, rows);
+}
 
-    got = apr_dbd_num_cols(conn->driver, res);
-    if (got != ncols) {
-        drain(conn, r->pool, res);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0203)
-                      "%s returns %d columns where %d are expected "
-                      "(see the README for the columns and their order)",
-                      q->directive, got, ncols);
-        return newsapi_error_make(r->pool, 500, NEWSAPI_E_INTERNAL, NULL,
-                                  "the server's query for this endpoint is "
-                                  "misconfigured; the error log says why");
+newsapi_error_t *newsapi_store_exec(server_rec *s, apr_pool_t *p,
+                                    const newsapi_query_t *q,
+                                    const char *const *args)
+{
+    call_t c = { NULL, s, p };
+    newsapi_error_t *e;
+    ap_dbd_t *conn;
+
+    if ((conn = acquire(&c)) == NULL) {
+        return unavailable(p);
     }
-
-    *rows = apr_array_make(r->pool, 64, sizeof(newsapi_row_t));
-    while ((rv = apr_dbd_get_row(conn->driver, r->pool, res, &row, -1))
-           == 0) {
-        newsapi_row_t *out = apr_array_push(*rows);
-
-        out->values = apr_palloc(r->pool, sizeof(char *) * ncols);
-        for (i = 0; i < ncols; i++) {
-            /* The driver reuses its buffers at the next fetch: copy now. */
-            const char *v = apr_dbd_get_entry(conn->driver, row, i);
-
-            out->values[i] = v ? apr_pstrdup(r->pool, v) : NULL;
-        }
-    }
-    if (rv != -1) {
-        return db_fault(r, conn, q, "reading the result", rv);
-    }
-    return NULL;
+    e = execute(&c, conn, q, args, NULL);
+    dbd_close(s, conn);
+    return e;
 }

@@ -23,4 +23,10 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
                                       const char *const *args, int ncols,
                                       apr_array_header_t **rows);
 
+/* Runs a statement that returns no rows (the visit flush) outside any
+ * request, on a connection taken from and given back to the pool. */
+newsapi_error_t *newsapi_store_exec(server_rec *s, apr_pool_t *p,
+                                    const newsapi_query_t *q,
+                                    const char *const *args);
+
 #endif /* NEWSAPI_STORE_H */
