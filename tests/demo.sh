@@ -23,7 +23,9 @@ if [ "${1:-start}" = stop ]; then
 fi
 
 bash "$REPO/tests/lib/packages.sh"
-"$REPO/apxs-build.sh" >/dev/null
+mkdir -p "$DEMO"
+"$REPO/apxs-build.sh" >"$DEMO.build.log" 2>&1 \
+    || { cat "$DEMO.build.log"; exit 1; }
 
 mkdir -p "$DEMO/apache/htdocs"
 chmod 755 "$DEMO" "$DEMO/apache" "$DEMO/apache/htdocs"

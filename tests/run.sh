@@ -87,7 +87,7 @@ summary() {
 
 log_tails() {
     local d
-    for d in "$TMP/httpd" "$TMP/httpd2"; do
+    for d in "$TMP"/httpd*; do
         if [ -f "$d/error.log" ]; then
             echo "---- tail of $d/error.log ----"
             tail -n 60 "$d/error.log"
@@ -108,8 +108,14 @@ cleanup() {
         if [ "$rc" -ne 0 ] || [ "$FAILED" -gt 0 ]; then
             log_tails
         fi
-        [ -d "$TMP/httpd2" ] && "$APACHE_SH" stop "$TMP/httpd2"
-        [ -d "$TMP/httpd" ] && "$APACHE_SH" stop "$TMP/httpd"
+        # Every Apache a stage started lives in $TMP/httpd*; other daemons
+        # (memcached) leave a pid file in $TMP/pids/.
+        for d in "$TMP"/httpd*; do
+            [ -f "$d/httpd.conf" ] && "$APACHE_SH" stop "$d"
+        done
+        for f in "$TMP"/pids/*.pid; do
+            [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+        done
         [ -d "$TMP/db" ] && "$MARIADB_SH" stop "$TMP/db" 2>/dev/null
         if [ -n "${NEWSAPI_KEEP_TMP:-}" ]; then
             echo "kept $TMP"
@@ -219,6 +225,12 @@ if [ -x "$TMP/e2e/test_counts" ]; then
     fi
 
     step "e2e database restart" e2e test_dbrestart --jobs 1
+
+    # Later stages, each in its own file, run in this shell (step, e2e,
+    # free_port, $TMP, $PORT, $DBPORT are theirs to use).
+    for stage in tests/e2e/stage-*.sh; do
+        [ -f "$stage" ] && . "$stage"
+    done
 fi
 
 [ "$FAILED" -eq 0 ]
