@@ -13,6 +13,12 @@ if [ ! -x "$APXS" ]; then
     exit 1
 fi
 
+# Two builds at once in one tree would mix each other's objects.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"${TMPDIR:-/tmp}/mod_newsapi-build.$(id -u).lock"
+    flock 9
+fi
+
 SOURCES="mod_newsapi.c newsapi_config.c newsapi_endpoint.c newsapi_store.c
          newsapi_request.c newsapi_date.c newsapi_render.c newsapi_sql.c
          newsapi_error.c newsapi_cache.c newsapi_shm.c newsapi_status.c
