@@ -145,6 +145,10 @@ static const command_rec newsapi_cmds[] = {
                   (void *)NEWSAPI_SRV_QUERY_WAIT, RSRC_CONF,
                   "Seconds a request waits for a query slot before a 503 "
                   "(default 10)"),
+    AP_INIT_TAKE1("NewsApiDBQueryTimeout", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_QUERY_TIMEOUT, RSRC_CONF,
+                  "Seconds a statement may run before the database stops "
+                  "it (default 30; 0: no limit)"),
     AP_INIT_TAKE1("NewsApiUTCOffset", newsapi_set_utc_offset, NULL,
                   RSRC_CONF,
                   "The portals' time zone, for what 'today' is "

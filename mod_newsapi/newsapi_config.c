@@ -141,6 +141,7 @@ void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     (void)s;
     c->query_wait = -1;
+    c->query_timeout = -1;
     c->flush_interval = -1;
     c->online_window = -1;
     c->site_hosts = apr_hash_make(p);
@@ -315,6 +316,10 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
     case NEWSAPI_SRV_FLUSH_INTERVAL:
         err = parse_number(cmd, arg, 1, 86400, &v);
         c->flush_interval = (long)v;
+        break;
+    case NEWSAPI_SRV_QUERY_TIMEOUT:
+        err = parse_number(cmd, arg, 0, 86400, &v);
+        c->query_timeout = (long)v;
         break;
     case NEWSAPI_SRV_ONLINE_WINDOW:
         err = parse_number(cmd, arg, 1, 1440, &v);
@@ -534,6 +539,9 @@ static void finish_global(apr_pool_t *p, server_rec *s,
     }
     if (c->query_wait < 0) {
         c->query_wait = NEWSAPI_DEFAULT_QUERY_WAIT;
+    }
+    if (c->query_timeout < 0) {
+        c->query_timeout = NEWSAPI_DEFAULT_QUERY_TIMEOUT;
     }
     if (!c->utc_offset_set) {
         c->utc_offset_minutes = NEWSAPI_DEFAULT_UTC_OFFSET;

@@ -19,6 +19,7 @@
 
 #include "newsapi_render.h"
 #include "newsapi_shm.h"
+#include "newsapi_config.h"
 #include "newsapi_store.h"
 
 APLOG_USE_MODULE(newsapi);
@@ -88,6 +89,34 @@ static void note_conn(request_rec *r)
     }
 }
 
+/* A query that runs on (a missing index, a locked table) would hold a
+ * query slot and a pooled connection for as long as it runs: ask the
+ * server to stop it.  Done once per connection, remembered in its table
+ * of statements.  MariaDB knows max_statement_time (seconds), MySQL 5.7+
+ * max_execution_time (milliseconds, SELECT only); a server that knows
+ * neither keeps no limit, which is logged once per connection. */
+static void limit_statement_time(const call_t *c, ap_dbd_t *conn)
+{
+    static const char mark[] = "newsapi_timeout_set";
+    long secs = newsapi_conf_global()->query_timeout;
+    int nrows = 0;
+
+    if (secs <= 0 || apr_hash_get(conn->prepared, mark, APR_HASH_KEY_STRING)) {
+        return;
+    }
+    apr_hash_set(conn->prepared, mark, APR_HASH_KEY_STRING, mark);
+    if (apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
+            c->p, "SET SESSION max_statement_time = %ld", secs)) == 0) {
+        return;
+    }
+    if (apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
+            c->p, "SET SESSION max_execution_time = %ld", secs * 1000)) != 0) {
+        say(c, APLOG_WARNING, NEWSAPI_LOGNO(0206) "the database accepts "
+            "neither max_statement_time nor max_execution_time: "
+            "NewsApiDBQueryTimeout does not apply");
+    }
+}
+
 /* With reconnect=0 mod_dbd hands out a dead pooled connection once, finds
  * it dead and throws it away, returning NULL.  After a database restart
  * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
@@ -104,6 +133,7 @@ static ap_dbd_t *acquire(const call_t *c)
         ap_dbd_t *conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
 
         if (conn != NULL) {
+            limit_statement_time(c, conn);
             if (c->r) {
                 note_conn(c->r);
             }
