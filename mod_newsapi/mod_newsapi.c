@@ -102,12 +102,12 @@ static const command_rec newsapi_cmds[] = {
                   "SQL for newsapi-visits-commune; parameters: Huyen_Id, "
                   "range start, range end (exclusive); columns: Id, Name, "
                   "SoLuotTruyCap, TongLuotTruyCap"),
-    AP_INIT_TAKE1("NewsApiMaxRangeDays", newsapi_set_max_range, NULL,
-                  RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiMaxRangeDays", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_MAX_RANGE, RSRC_CONF | ACCESS_CONF,
                   "Longest range in days, both ends counted (0: no limit; "
                   "default 3660)"),
-    AP_INIT_TAKE1("NewsApiMaxBodySize", newsapi_set_max_body, NULL,
-                  RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiMaxBodySize", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_MAX_BODY, RSRC_CONF | ACCESS_CONF,
                   "Largest request body in bytes (default 8192)"),
     AP_INIT_TAKE1("NewsApiDBAcquireAttempts", newsapi_set_attempts, NULL,
                   RSRC_CONF,
@@ -120,20 +120,20 @@ static const command_rec newsapi_cmds[] = {
     AP_INIT_TAKE1("NewsApiCacheMaxObject", newsapi_set_server_number,
                   (void *)NEWSAPI_SRV_MAX_OBJECT, RSRC_CONF,
                   "Largest answer in bytes that is cached (default 131072)"),
-    AP_INIT_TAKE1("NewsApiCacheTTL", newsapi_set_seconds,
-                  (void *)NEWSAPI_DIR_TTL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiCacheTTL", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_TTL, RSRC_CONF | ACCESS_CONF,
                   "Seconds an answer for a range reaching today stays fresh "
                   "(default 60; 0: not cached)"),
-    AP_INIT_TAKE1("NewsApiCachePastTTL", newsapi_set_seconds,
-                  (void *)NEWSAPI_DIR_PAST_TTL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiCachePastTTL", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_PAST_TTL, RSRC_CONF | ACCESS_CONF,
                   "Seconds an answer for a range wholly in the past stays "
                   "fresh (default 3600; 0: not cached)"),
-    AP_INIT_TAKE1("NewsApiCacheStaleTime", newsapi_set_seconds,
-                  (void *)NEWSAPI_DIR_STALE, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiCacheStaleTime", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_STALE, RSRC_CONF | ACCESS_CONF,
                   "Seconds past freshness an answer may still be served "
                   "when the database fails (default 86400; 0: never)"),
-    AP_INIT_TAKE1("NewsApiCacheLockWait", newsapi_set_seconds,
-                  (void *)NEWSAPI_DIR_LEASE_WAIT, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("NewsApiCacheLockWait", newsapi_set_dir_number,
+                  (void *)NEWSAPI_N_LEASE_WAIT, RSRC_CONF | ACCESS_CONF,
                   "Seconds a request waits for another one filling the "
                   "same answer (default 10)"),
     /* Protecting the portal database */

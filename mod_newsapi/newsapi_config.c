@@ -97,14 +97,28 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
 
 static ap_regex_t *default_robots;
 
+/* Ranges and defaults of the per-directory numbers. */
+static const struct {
+    apr_int64_t lo, hi;
+    long fallback;
+} numbers[NEWSAPI_N_COUNT] = {
+    { 0, 3660000, 3660 },       /* NewsApiMaxRangeDays: ten years */
+    { 64, 1048576, 8192 },      /* NewsApiMaxBodySize */
+    { 0, 31536000, 60 },        /* NewsApiCacheTTL */
+    { 0, 31536000, 3600 },      /* NewsApiCachePastTTL */
+    { 0, 31536000, 86400 },     /* NewsApiCacheStaleTime */
+    { 0, 3600, 10 }             /* NewsApiCacheLockWait */
+};
+
 void *newsapi_create_dir_conf(apr_pool_t *p, char *dir)
 {
     newsapi_dir_conf_t *d = apr_pcalloc(p, sizeof(*d));
+    int i;
 
     (void)dir;
-    d->max_range_days = -1;
-    d->max_body = -1;
-    d->ttl = d->past_ttl = d->stale_time = d->lease_wait = -1;
+    for (i = 0; i < NEWSAPI_N_COUNT; i++) {
+        d->number[i] = -1;
+    }
     d->count_visits = -1;
     d->site_id = -1;
     return d;
@@ -119,17 +133,12 @@ void *newsapi_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     for (i = 0; i < NEWSAPI_Q_COUNT; i++) {
         d->query[i] = add->query[i] ? add->query[i] : base->query[i];
     }
-#define MERGE_SET(field) \
-    d->field = add->field >= 0 ? add->field : base->field
-    MERGE_SET(max_range_days);
-    MERGE_SET(max_body);
-    MERGE_SET(ttl);
-    MERGE_SET(past_ttl);
-    MERGE_SET(stale_time);
-    MERGE_SET(lease_wait);
-    MERGE_SET(count_visits);
-    MERGE_SET(site_id);
-#undef MERGE_SET
+    for (i = 0; i < NEWSAPI_N_COUNT; i++) {
+        d->number[i] = add->number[i] >= 0 ? add->number[i] : base->number[i];
+    }
+    d->count_visits = add->count_visits >= 0 ? add->count_visits
+                                             : base->count_visits;
+    d->site_id = add->site_id >= 0 ? add->site_id : base->site_id;
     d->robots_set = add->robots_set || base->robots_set;
     d->robots = add->robots_set ? add->robots : base->robots;
     return d;
@@ -217,28 +226,17 @@ const char *newsapi_set_query(cmd_parms *cmd, void *dconf, const char *sql)
     return NULL;
 }
 
-const char *newsapi_set_max_range(cmd_parms *cmd, void *dconf,
-                                  const char *arg)
+const char *newsapi_set_dir_number(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
 {
     newsapi_dir_conf_t *d = dconf;
+    int n = (int)(apr_uintptr_t)cmd->info;
     apr_int64_t v;
-    const char *err = parse_number(cmd, arg, 0, 3660000, &v);
+    const char *err = parse_number(cmd, arg, numbers[n].lo, numbers[n].hi,
+                                   &v);
 
     if (err == NULL) {
-        d->max_range_days = (long)v;
-    }
-    return err;
-}
-
-const char *newsapi_set_max_body(cmd_parms *cmd, void *dconf,
-                                 const char *arg)
-{
-    newsapi_dir_conf_t *d = dconf;
-    apr_int64_t v;
-    const char *err = parse_number(cmd, arg, 64, 1048576, &v);
-
-    if (err == NULL) {
-        d->max_body = (apr_off_t)v;
+        d->number[n] = (long)v;
     }
     return err;
 }
@@ -254,19 +252,6 @@ const char *newsapi_set_attempts(cmd_parms *cmd, void *dconf,
     (void)dconf;
     if (err == NULL) {
         c->acquire_attempts = (int)v;
-    }
-    return err;
-}
-
-const char *newsapi_set_seconds(cmd_parms *cmd, void *dconf,
-                                const char *arg)
-{
-    apr_size_t offset = (apr_size_t)(apr_uintptr_t)cmd->info;
-    apr_int64_t v;
-    const char *err = parse_number(cmd, arg, 0, 31536000, &v);
-
-    if (err == NULL) {
-        *(long *)((char *)dconf + offset) = (long)v;
     }
     return err;
 }
@@ -442,40 +427,15 @@ const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
                         "like +07:00 (Vietnam) or UTC", arg);
 }
 
-long newsapi_conf_seconds(const newsapi_dir_conf_t *d, apr_size_t offset)
+long newsapi_conf_number(const newsapi_dir_conf_t *d, newsapi_dir_number_e n)
 {
-    long v = *(const long *)((const char *)d + offset);
-
-    if (v >= 0) {
-        return v;
-    }
-    switch (offset) {
-    case NEWSAPI_DIR_TTL:
-        return NEWSAPI_DEFAULT_TTL;
-    case NEWSAPI_DIR_PAST_TTL:
-        return NEWSAPI_DEFAULT_PAST_TTL;
-    case NEWSAPI_DIR_STALE:
-        return NEWSAPI_DEFAULT_STALE_TIME;
-    default:
-        return NEWSAPI_DEFAULT_LEASE_WAIT;
-    }
+    return d->number[n] >= 0 ? d->number[n] : numbers[n].fallback;
 }
 
 const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,
                                           newsapi_query_slot_e slot)
 {
     return d->query[slot] ? d->query[slot] : &slots[slot].fallback;
-}
-
-long newsapi_conf_max_range(const newsapi_dir_conf_t *d)
-{
-    return d->max_range_days >= 0 ? d->max_range_days
-                                  : NEWSAPI_DEFAULT_MAX_RANGE_DAYS;
-}
-
-apr_off_t newsapi_conf_max_body(const newsapi_dir_conf_t *d)
-{
-    return d->max_body >= 0 ? d->max_body : NEWSAPI_DEFAULT_MAX_BODY;
 }
 
 /* mod_dbd keeps DBDMax in a private record, so read it where the admin

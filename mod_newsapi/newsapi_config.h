@@ -30,16 +30,22 @@ typedef struct {
     const char *directive;      /* names the statement in log lines */
 } newsapi_query_t;
 
+/* The per-directory numbers; each has a range and a default in the table
+ * of newsapi_config.c. */
+typedef enum {
+    NEWSAPI_N_MAX_RANGE = 0,    /* longest range in days; 0: no limit */
+    NEWSAPI_N_MAX_BODY,         /* largest request body in bytes */
+    NEWSAPI_N_TTL,              /* seconds fresh: ranges reaching today */
+    NEWSAPI_N_PAST_TTL,         /* seconds fresh: ranges wholly past */
+    NEWSAPI_N_STALE,            /* seconds past freshness a db fault may
+                                   still be answered from the cache */
+    NEWSAPI_N_LEASE_WAIT,       /* longest wait for another's fill */
+    NEWSAPI_N_COUNT
+} newsapi_dir_number_e;
+
 typedef struct {
     const newsapi_query_t *query[NEWSAPI_Q_COUNT];  /* NULL: unset */
-    long max_range_days;                            /* -1: unset */
-    apr_off_t max_body;                             /* -1: unset */
-    /* Cache policy, in seconds; -1: unset */
-    long ttl;              /* ranges that reach today or later */
-    long past_ttl;         /* ranges wholly before today */
-    long stale_time;       /* how long past freshness a db fault may
-                              still be answered from the cache */
-    long lease_wait;       /* longest wait for another request's fill */
+    long number[NEWSAPI_N_COUNT];                   /* -1: unset */
     /* The visit counter */
     int count_visits;      /* -1: unset */
     long long site_id;     /* -1: unset */
@@ -64,12 +70,6 @@ typedef struct {
     apr_hash_t *site_hosts;     /* this server's host name -> site id */
 } newsapi_srv_conf_t;
 
-#define NEWSAPI_DEFAULT_MAX_RANGE_DAYS 3660
-#define NEWSAPI_DEFAULT_MAX_BODY       8192
-#define NEWSAPI_DEFAULT_TTL            60
-#define NEWSAPI_DEFAULT_PAST_TTL       3600
-#define NEWSAPI_DEFAULT_STALE_TIME     86400
-#define NEWSAPI_DEFAULT_LEASE_WAIT     10
 #define NEWSAPI_DEFAULT_CACHE_SIZE     8388608
 #define NEWSAPI_DEFAULT_MAX_OBJECT     131072
 #define NEWSAPI_DEFAULT_MAX_QUERIES    8
@@ -90,26 +90,18 @@ void *newsapi_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 
 /* Directive handlers (the command table lives in mod_newsapi.c). */
 const char *newsapi_set_query(cmd_parms *cmd, void *dconf, const char *sql);
-const char *newsapi_set_max_range(cmd_parms *cmd, void *dconf,
-                                  const char *arg);
-const char *newsapi_set_max_body(cmd_parms *cmd, void *dconf,
-                                 const char *arg);
+/* cmd->info: a newsapi_dir_number_e */
+const char *newsapi_set_dir_number(cmd_parms *cmd, void *dconf,
+                                   const char *arg);
 const char *newsapi_set_attempts(cmd_parms *cmd, void *dconf,
                                  const char *arg);
-const char *newsapi_set_seconds(cmd_parms *cmd, void *dconf,
-                                const char *arg);
 const char *newsapi_set_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
                                       const char *arg);
 const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
                                    const char *arg);
 
-/* Offsets of the per-directory seconds and server-wide numbers, for the
- * command table's cmd->info. */
-#define NEWSAPI_DIR_TTL        APR_OFFSETOF(newsapi_dir_conf_t, ttl)
-#define NEWSAPI_DIR_PAST_TTL   APR_OFFSETOF(newsapi_dir_conf_t, past_ttl)
-#define NEWSAPI_DIR_STALE      APR_OFFSETOF(newsapi_dir_conf_t, stale_time)
-#define NEWSAPI_DIR_LEASE_WAIT APR_OFFSETOF(newsapi_dir_conf_t, lease_wait)
+/* The server-wide numbers, for the command table's cmd->info. */
 #define NEWSAPI_SRV_MAX_OBJECT 1
 #define NEWSAPI_SRV_MAX_QUERIES 2
 #define NEWSAPI_SRV_QUERY_WAIT 3
@@ -130,13 +122,10 @@ const ap_regex_t *newsapi_conf_robots(const newsapi_dir_conf_t *d);
 /* The effective values for a request's directory configuration. */
 const newsapi_query_t *newsapi_conf_query(const newsapi_dir_conf_t *d,
                                           newsapi_query_slot_e slot);
-long newsapi_conf_max_range(const newsapi_dir_conf_t *d);
-/* A per-directory number of seconds (a NEWSAPI_DIR_* offset), with its
- * default applied. */
-long newsapi_conf_seconds(const newsapi_dir_conf_t *d, apr_size_t offset);
+/* A per-directory number, its default applied. */
+long newsapi_conf_number(const newsapi_dir_conf_t *d, newsapi_dir_number_e n);
 /* The main server's record, where the server-wide settings live. */
 const newsapi_srv_conf_t *newsapi_conf_global(void);
-apr_off_t newsapi_conf_max_body(const newsapi_dir_conf_t *d);
 
 /* post_config: fills in what is derived from the whole configuration
  * (the acquire bound from DBDMax) and warns about DBDParams that lack

@@ -113,11 +113,11 @@ static newsapi_error_t *read_request(request_rec *r,
                                   "send the body as Content-Type: "
                                   "application/json");
     }
-    if ((e = read_body(r, newsapi_conf_max_body(d), &body, &len)) != NULL) {
+    if ((e = read_body(r, (apr_off_t)newsapi_conf_number(d, NEWSAPI_N_MAX_BODY), &body, &len)) != NULL) {
         return e;
     }
     rules.want_district = ep->want_district;
-    rules.max_range_days = newsapi_conf_max_range(d);
+    rules.max_range_days = newsapi_conf_number(d, NEWSAPI_N_MAX_RANGE);
     return newsapi_request_parse(r->pool, body, len, &rules, params);
 }
 
@@ -254,9 +254,9 @@ static long ttl_for(const newsapi_dir_conf_t *d,
     newsapi_date_today(apr_time_sec(now),
                        newsapi_conf_global()->utc_offset_minutes, &today);
     if (newsapi_date_to_days(&params->to) < newsapi_date_to_days(&today)) {
-        return newsapi_conf_seconds(d, NEWSAPI_DIR_PAST_TTL);
+        return newsapi_conf_number(d, NEWSAPI_N_PAST_TTL);
     }
-    return newsapi_conf_seconds(d, NEWSAPI_DIR_TTL);
+    return newsapi_conf_number(d, NEWSAPI_N_TTL);
 }
 
 /* Waits while another request (in any process) fills the same key.
@@ -266,7 +266,7 @@ static int wait_for_fill(request_rec *r, const unsigned char *key,
                          newsapi_cached_t *c)
 {
     apr_time_t deadline = apr_time_now() + apr_time_from_sec(
-                              newsapi_conf_seconds(d, NEWSAPI_DIR_LEASE_WAIT));
+                              newsapi_conf_number(d, NEWSAPI_N_LEASE_WAIT));
     apr_interval_time_t pause = 1000;
 
     newsapi_shm_add(NEWSAPI_CTR_LEASE_WAITS, 1);
@@ -321,7 +321,7 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     if (e == NULL) {
         now = apr_time_now();
         ttl = ttl_for(d, params, now);
-        stale = newsapi_conf_seconds(d, NEWSAPI_DIR_STALE);
+        stale = newsapi_conf_number(d, NEWSAPI_N_STALE);
         if (ttl > 0 && newsapi_cache_put(r, key, json, len,
                                          now + apr_time_from_sec(ttl),
                                          now + apr_time_from_sec(ttl + stale))
@@ -337,7 +337,7 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     newsapi_shm_lease_release(lease, tag);
 
     /* An answer somewhat old beats no answer while the database is out. */
-    stale = newsapi_conf_seconds(d, NEWSAPI_DIR_STALE);
+    stale = newsapi_conf_number(d, NEWSAPI_N_STALE);
     if (e->status == HTTP_SERVICE_UNAVAILABLE && held
         && now < c.fresh_until + apr_time_from_sec(stale)) {
         newsapi_shm_add(NEWSAPI_CTR_STALE, 1);
