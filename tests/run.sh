@@ -167,6 +167,7 @@ if [ "$FAILED" -gt 0 ]; then
     exit 1
 fi
 step "unit tests (make -C tests/unit check)" make -C tests/unit check
+step "directives documented (tests/check-docs.sh)" bash tests/check-docs.sh
 
 # ---- servers -------------------------------------------------------------
 
