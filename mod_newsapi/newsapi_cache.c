@@ -167,8 +167,10 @@ static apr_status_t store(server_rec *s, apr_pool_t *p,
 }
 
 /* The largest answer the provider really keeps, found by storing probes
- * (shmcb's limit depends on its size and layout; a remote cache has its
- * own item limit).  Halves from the configured maximum. */
+ * and halving from the configured maximum: shmcb's limit depends on its
+ * size and layout.  Only local caches are probed; a remote one (memcache,
+ * redis) may not be up yet when Apache starts, and its item limit (1 MB
+ * for memcached) is above any sensible NewsApiCacheMaxObject. */
 static apr_size_t probe_max_object(server_rec *s, apr_pool_t *ptemp,
                                    apr_size_t want)
 {
@@ -176,6 +178,9 @@ static apr_size_t probe_max_object(server_rec *s, apr_pool_t *ptemp,
         "newsapi-size-probe!";
     apr_time_t until = apr_time_now() + apr_time_from_sec(5);
 
+    if (!(provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE)) {
+        return want;
+    }
     while (want >= 256) {
         if (store(s, ptemp, probe_key, NULL, want, until, until)
             == APR_SUCCESS) {
