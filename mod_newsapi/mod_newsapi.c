@@ -68,14 +68,14 @@ static const newsapi_column_t visits_commune_columns[] = {
 #define COLUMNS(c) (c), (int)(sizeof(c) / sizeof((c)[0]))
 
 static const newsapi_endpoint_t endpoints[] = {
-    { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1,
+    { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1, 0,
       COLUMNS(district_columns), -1 },
-    { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT_EXISTS,
+    { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT, 5,
       COLUMNS(commune_columns), -1 },
-    { "newsapi-visits-district", 0, NEWSAPI_Q_VISITS_DISTRICT, -1,
+    { "newsapi-visits-district", 0, NEWSAPI_Q_VISITS_DISTRICT, -1, 0,
       COLUMNS(visits_district_columns), 2 },
     { "newsapi-visits-commune", 1, NEWSAPI_Q_VISITS_COMMUNE,
-      NEWSAPI_Q_DISTRICT_EXISTS, COLUMNS(visits_commune_columns), 0 }
+      NEWSAPI_Q_VISITS_DISTRICT, 6, COLUMNS(visits_commune_columns), 0 }
 };
 
 static const command_rec newsapi_cmds[] = {

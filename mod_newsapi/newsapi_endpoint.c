@@ -123,6 +123,39 @@ static newsapi_error_t *read_request(request_rec *r,
 
 /* Runs the endpoint's query; for a district-scoped endpoint an empty
  * answer is checked against the district list. */
+/* Is params->district a district?  See district_list in the header. */
+static newsapi_error_t *district_known(request_rec *r,
+                                       const newsapi_endpoint_t *ep,
+                                       const newsapi_dir_conf_t *d,
+                                       const char *const *args, int *known)
+{
+    apr_array_header_t *found;
+    newsapi_error_t *e;
+    long long want, id;
+    int i;
+
+    *known = 0;
+    if (d->query[NEWSAPI_Q_DISTRICT_EXISTS] != NULL
+        || d->query[ep->district_list] == NULL) {
+        e = newsapi_store_select(r, newsapi_conf_query(
+                                     d, NEWSAPI_Q_DISTRICT_EXISTS),
+                                 args, NEWSAPI_ANY_COLUMNS, &found);
+        *known = e == NULL && found->nelts > 0;
+        return e;
+    }
+    e = newsapi_store_select(r, newsapi_conf_query(d, ep->district_list),
+                             args + 1, ep->district_list_ncols, &found);
+    want = apr_atoi64(args[0]);
+    for (i = 0; e == NULL && i < found->nelts && !*known; i++) {
+        const char *v = APR_ARRAY_IDX(found, i, newsapi_row_t).values[0];
+
+        *known = newsapi_render_parse_int(v, &id) == 0 && id == want;
+    }
+    return e;
+}
+
+/* Runs the endpoint's query; for a district-scoped endpoint an empty
+ * answer is checked against the districts. */
 static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
                               const newsapi_dir_conf_t *d,
                               const newsapi_params_t *params,
@@ -130,8 +163,8 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
 {
     const char *args[3];
     const char *const *range = args;
-    apr_array_header_t *found;
     newsapi_error_t *e;
+    int known;
 
     args[0] = params->sql_district;
     args[1] = params->sql_from;
@@ -142,12 +175,11 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
     e = newsapi_store_select(r, newsapi_conf_query(d, ep->query), range,
                              ep->ncolumns - (ep->online_site_column >= 0),
                              rows);
-    if (e != NULL || (*rows)->nelts > 0 || ep->exists_query < 0) {
+    if (e != NULL || (*rows)->nelts > 0 || ep->district_list < 0) {
         return e;
     }
-    e = newsapi_store_select(r, newsapi_conf_query(d, ep->exists_query),
-                             args, 1, &found);
-    if (e == NULL && found->nelts == 0) {
+    e = district_known(r, ep, d, args, &known);
+    if (e == NULL && !known) {
         e = newsapi_error_make(r->pool, 404, NEWSAPI_E_NO_DISTRICT,
                                "Huyen_Id", "no district has the code %s",
                                params->sql_district);

@@ -15,10 +15,14 @@ typedef struct {
     const char *handler;            /* SetHandler name */
     int want_district;              /* takes Huyen_Id (commune level) */
     newsapi_query_slot_e query;     /* the rows of the answer */
-    /* Asked only when the main query returns no row, to tell an unknown
-     * Huyen_Id (404) from a district without commune portals ([]);
-     * -1 when the endpoint has no Huyen_Id. */
-    int exists_query;
+    /* Only when the main query returns no row: is Huyen_Id a district
+     * (answer []) or not (404)?  NewsApiDistrictExistsQuery says, unless
+     * the admin replaced this family's district query but not that one:
+     * then the district list itself (Huyen_Id in its first column) says,
+     * so that an admin's own schema never meets our default tables.
+     * -1 when the endpoint takes no Huyen_Id. */
+    int district_list;              /* query slot of the district list */
+    int district_list_ncols;
     const newsapi_column_t *columns;
     int ncolumns;
     /* >= 0: the answer's last column is not from SQL but the number of

@@ -276,7 +276,10 @@ static newsapi_error_t *read_rows(const call_t *c, ap_dbd_t *conn,
     int got = apr_dbd_num_cols(conn->driver, res);
     int rv, i;
 
-    if (got != ncols) {
+    if (ncols == NEWSAPI_ANY_COLUMNS) {
+        ncols = got > 0 ? 1 : 0;
+    }
+    else if (got != ncols) {
         drain(conn, c->p, res);
         say(c, APLOG_ERR, NEWSAPI_LOGNO(0203) "%s returns %d columns where "
             "%d are expected (see the README for the columns and their "

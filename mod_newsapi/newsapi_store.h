@@ -18,6 +18,9 @@ int newsapi_store_bind(server_rec *s);
  * 500 internal_error when the statement itself is wrong (its SQL or its
  * number of columns); the cause goes to the error log, never to the
  * client. */
+/* ncols for a statement whose columns do not matter (only its rows). */
+#define NEWSAPI_ANY_COLUMNS (-1)
+
 newsapi_error_t *newsapi_store_select(request_rec *r,
                                       const newsapi_query_t *q,
                                       const char *const *args, int ncols,
