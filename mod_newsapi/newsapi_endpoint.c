@@ -347,6 +347,16 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
         }
         lease = newsapi_shm_lease_take(tag);
     }
+    /* The request that held the lease may have filled the key and let go
+     * between our first look and our taking the lease: look again. */
+    if (lease >= 0 && newsapi_cache_get(r, key, &c)) {
+        held = 1;
+        if (c.fresh_until > apr_time_now()) {
+            newsapi_shm_lease_release(lease, tag);
+            newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
+            return send_answer(r, "HIT", c.body, c.len);
+        }
+    }
 
     newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
     e = fetch(r, ep, d, params, &json, &len);
