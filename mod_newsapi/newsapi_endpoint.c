@@ -113,7 +113,9 @@ static newsapi_error_t *read_request(request_rec *r,
                                   "send the body as Content-Type: "
                                   "application/json");
     }
-    if ((e = read_body(r, (apr_off_t)newsapi_conf_number(d, NEWSAPI_N_MAX_BODY), &body, &len)) != NULL) {
+    e = read_body(r, (apr_off_t)newsapi_conf_number(d, NEWSAPI_N_MAX_BODY),
+                  &body, &len);
+    if (e != NULL) {
         return e;
     }
     rules.want_district = ep->want_district;
@@ -384,8 +386,9 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
         && now < c.fresh_until + apr_time_from_sec(stale)) {
         newsapi_shm_add(NEWSAPI_CTR_STALE, 1);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NEWSAPI_LOGNO(0105)
-                      "database unavailable: serving an answer %" APR_TIME_T_FMT
-                      "s past its freshness", apr_time_sec(now - c.fresh_until));
+                      "database unavailable: serving an answer %"
+                      APR_TIME_T_FMT "s past its freshness",
+                      apr_time_sec(now - c.fresh_until));
         apr_table_setn(r->headers_out, "Warning",
                        "110 - \"Response is Stale\"");
         return send_answer(r, "STALE", c.body, c.len);

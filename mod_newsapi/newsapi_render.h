@@ -30,9 +30,10 @@ typedef struct {
 } newsapi_row_t;
 
 /* Renders rows (an array of newsapi_row_t) as a JSON array of objects
- * with the columns' keys in order.  On success returns NULL and sets
- * json and len (the text is allocated in p, NUL terminated); when a value does not fit
- * its column (a non-integer id) returns a 500 error naming the column. */
+ * with the columns' keys in order.  On success returns NULL and sets json
+ * and len (the text is allocated in p, NUL terminated); when a value does
+ * not fit its column (a non-integer id) returns a 500 error naming the
+ * column. */
 newsapi_error_t *newsapi_render_rows(apr_pool_t *p,
                                      const newsapi_column_t *cols, int ncols,
                                      const apr_array_header_t *rows,

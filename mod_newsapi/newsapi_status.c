@@ -20,17 +20,19 @@ static const struct {
     const char *label;          /* HTML */
     newsapi_counter_e counter;
 } counters[] = {
-    { "Requests",        "API requests",                 NEWSAPI_CTR_REQUESTS },
-    { "CacheHits",       "answered from the cache",      NEWSAPI_CTR_HITS },
-    { "CacheMisses",     "answered from the database",   NEWSAPI_CTR_MISSES },
-    { "CacheStale",      "stale answers on a db fault",  NEWSAPI_CTR_STALE },
-    { "CacheStoreFails", "answers too big to cache",     NEWSAPI_CTR_STORE_FAILS },
-    { "LeaseWaits",      "waited for another's fill",    NEWSAPI_CTR_LEASE_WAITS },
-    { "LeaseTimeouts",   "gave up waiting for a fill",   NEWSAPI_CTR_LEASE_TIMEOUTS },
-    { "DBQueries",       "database queries",             NEWSAPI_CTR_DB_QUERIES },
-    { "DBErrors",        "database errors",              NEWSAPI_CTR_DB_ERRORS },
-    { "Busy",            "refused: query slots busy",    NEWSAPI_CTR_BUSY },
-    { "ClientErrors",    "client errors (4xx)",          NEWSAPI_CTR_CLIENT_ERRORS },
+    { "Requests", "API requests", NEWSAPI_CTR_REQUESTS },
+    { "CacheHits", "answered from the cache", NEWSAPI_CTR_HITS },
+    { "CacheMisses", "answered from the database", NEWSAPI_CTR_MISSES },
+    { "CacheStale", "stale answers on a db fault", NEWSAPI_CTR_STALE },
+    { "CacheStoreFails", "answers too big to cache",
+      NEWSAPI_CTR_STORE_FAILS },
+    { "LeaseWaits", "waited for another's fill", NEWSAPI_CTR_LEASE_WAITS },
+    { "LeaseTimeouts", "gave up waiting for a fill",
+      NEWSAPI_CTR_LEASE_TIMEOUTS },
+    { "DBQueries", "database queries", NEWSAPI_CTR_DB_QUERIES },
+    { "DBErrors", "database errors", NEWSAPI_CTR_DB_ERRORS },
+    { "Busy", "refused: query slots busy", NEWSAPI_CTR_BUSY },
+    { "ClientErrors", "client errors (4xx)", NEWSAPI_CTR_CLIENT_ERRORS },
     { "DBConnectionsInUse", "mod_dbd connections held now",
       NEWSAPI_CTR_CONNS_IN_USE }
 };
