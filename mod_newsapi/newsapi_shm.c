@@ -11,6 +11,8 @@
  *   +--------------------------------------------+
  *   | slots[NEWSAPI_MAX_QUERY_SLOTS]   (u32 each) |  pid, 0 when free
  *   +--------------------------------------------+
+ *   | conns[NEWSAPI_MAX_PROCESSES]     (u64 each) |  pid << 32 | count
+ *   +--------------------------------------------+
  *
  * Everything is updated with single atomic operations, so no mutex is
  * needed and a process killed at any instant leaves nothing locked: a
@@ -31,8 +33,8 @@
 APLOG_USE_MODULE(newsapi);
 
 #define SHM_MAGIC   0x4e415049u     /* "NAPI" */
-#define SHM_VERSION 1u
-#define SHM_KEY     "mod_newsapi_shm"
+#define SHM_VERSION 2u
+#define SHM_KEY     "mod_newsapi_shm2"
 
 typedef struct {
     apr_uint32_t magic;
@@ -40,10 +42,14 @@ typedef struct {
     volatile apr_uint64_t counters[NEWSAPI_CTR_COUNT];
     volatile apr_uint64_t leases[NEWSAPI_LEASES];
     volatile apr_uint32_t slots[NEWSAPI_MAX_QUERY_SLOTS];
+    volatile apr_uint64_t conns[NEWSAPI_MAX_PROCESSES];
 } shm_layout_t;
 
 /* Set in the parent before the children are forked; read-only after. */
 static shm_layout_t *shm;
+
+/* This process's entry in conns[], found at its first connection. */
+static int conns_idx = -1;
 
 void *newsapi_shm_segment(server_rec *s, const char *key, apr_size_t size)
 {
@@ -178,6 +184,56 @@ int newsapi_shm_slots_in_use(int max)
     for (i = 0; shm != NULL && i < max && i < NEWSAPI_MAX_QUERY_SLOTS; i++) {
         if (apr_atomic_read32(&shm->slots[i]) != 0) {
             n++;
+        }
+    }
+    return n;
+}
+
+/* Claims an entry of conns[] for this process: a free one, or one whose
+ * process is gone (its count dies with it). */
+static int conns_entry(void)
+{
+    apr_uint64_t me = (apr_uint64_t)(apr_uint32_t)getpid() << 32, cur;
+    int i;
+
+    for (i = 0; i < NEWSAPI_MAX_PROCESSES; i++) {
+        cur = apr_atomic_read64(&shm->conns[i]);
+        if ((cur >> 32) == (me >> 32)) {
+            return i;
+        }
+        if ((cur == 0 || !pid_alive((apr_uint32_t)(cur >> 32)))
+            && apr_atomic_cas64(&shm->conns[i], me, cur) == cur) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void newsapi_shm_conns_add(int delta)
+{
+    if (shm == NULL) {
+        return;
+    }
+    /* Threads of one process may race here; both find the same entry. */
+    if (conns_idx < 0 || (apr_atomic_read64(&shm->conns[conns_idx]) >> 32)
+                         != (apr_uint32_t)getpid()) {
+        conns_idx = conns_entry();
+    }
+    if (conns_idx >= 0) {
+        apr_atomic_add64(&shm->conns[conns_idx], (apr_uint64_t)(long)delta);
+    }
+}
+
+long newsapi_shm_conns_in_use(void)
+{
+    long n = 0;
+    int i;
+
+    for (i = 0; shm != NULL && i < NEWSAPI_MAX_PROCESSES; i++) {
+        apr_uint64_t cur = apr_atomic_read64(&shm->conns[i]);
+
+        if (cur != 0 && pid_alive((apr_uint32_t)(cur >> 32))) {
+            n += (long)(apr_int32_t)(apr_uint32_t)cur;
         }
     }
     return n;

@@ -20,13 +20,13 @@ typedef enum {
     NEWSAPI_CTR_LEASE_WAITS,    /* requests that waited for another's fill */
     NEWSAPI_CTR_LEASE_TIMEOUTS, /* ... and gave up waiting */
     NEWSAPI_CTR_STORE_FAILS,    /* answers the cache could not hold */
-    NEWSAPI_CTR_CONNS_IN_USE,   /* gauge: mod_dbd connections held now */
     NEWSAPI_CTR_COUNT
 } newsapi_counter_e;
 
 /* Most query slots and leases the segment holds. */
 #define NEWSAPI_MAX_QUERY_SLOTS 1024
 #define NEWSAPI_LEASES          256
+#define NEWSAPI_MAX_PROCESSES   1024
 
 /* An anonymous shared memory segment of size bytes, made zeroed in the
  * process pool under key, or the one an earlier generation made there:
@@ -51,5 +51,10 @@ void newsapi_shm_lease_release(int idx, apr_uint32_t tag);
 int newsapi_shm_slot_take(int max);
 void newsapi_shm_slot_release(int idx);
 int newsapi_shm_slots_in_use(int max);
+
+/* mod_dbd connections held by requests, counted per process so that a
+ * process killed while holding some stops counting at once. */
+void newsapi_shm_conns_add(int delta);
+long newsapi_shm_conns_in_use(void);
 
 #endif /* NEWSAPI_SHM_H */

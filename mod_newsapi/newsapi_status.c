@@ -32,9 +32,7 @@ static const struct {
     { "DBQueries", "database queries", NEWSAPI_CTR_DB_QUERIES },
     { "DBErrors", "database errors", NEWSAPI_CTR_DB_ERRORS },
     { "Busy", "refused: query slots busy", NEWSAPI_CTR_BUSY },
-    { "ClientErrors", "client errors (4xx)", NEWSAPI_CTR_CLIENT_ERRORS },
-    { "DBConnectionsInUse", "mod_dbd connections held now",
-      NEWSAPI_CTR_CONNS_IN_USE }
+    { "ClientErrors", "client errors (4xx)", NEWSAPI_CTR_CLIENT_ERRORS }
 };
 
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -48,8 +46,9 @@ static void print_auto(request_rec *r, int queries_running)
         ap_rprintf(r, "NewsApi%s: %" APR_UINT64_T_FMT "\n", counters[i].key,
                    newsapi_shm_get(counters[i].counter));
     }
-    ap_rprintf(r, "NewsApiDBQueriesRunning: %d\nNewsApiDBQueriesMax: %d\n",
-               queries_running, g->max_queries);
+    ap_rprintf(r, "NewsApiDBQueriesRunning: %d\nNewsApiDBQueriesMax: %d\n"
+               "NewsApiDBConnectionsInUse: %ld\n", queries_running,
+               g->max_queries, newsapi_shm_conns_in_use());
     ap_rprintf(r, "NewsApiCache: %s\n", newsapi_cache_describe(r->pool));
 }
 
@@ -66,7 +65,8 @@ static void print_json(request_rec *r, int queries_running)
     /* The cache's description is free text from httpd.conf: the JSON
      * form keeps to numbers and flags. */
     ap_rprintf(r, "\"DBQueriesRunning\":%d,\"DBQueriesMax\":%d,"
-               "\"CacheEnabled\":%s}\n", queries_running, g->max_queries,
+               "\"DBConnectionsInUse\":%ld,\"CacheEnabled\":%s}\n",
+               queries_running, g->max_queries, newsapi_shm_conns_in_use(),
                newsapi_cache_enabled() ? "true" : "false");
 }
 
@@ -82,8 +82,9 @@ static void print_html(request_rec *r, int queries_running)
                    newsapi_shm_get(counters[i].counter));
     }
     ap_rprintf(r, "<tr><th align=\"left\">database queries running</th>"
-               "<td>%d of %d</td></tr>\n</table>\n", queries_running,
-               g->max_queries);
+               "<td>%d of %d</td></tr>\n<tr><th align=\"left\">mod_dbd "
+               "connections held</th><td>%ld</td></tr>\n</table>\n",
+               queries_running, g->max_queries, newsapi_shm_conns_in_use());
     ap_rprintf(r, "<p>Answer cache: %s</p>\n",
                ap_escape_html(r->pool, newsapi_cache_describe(r->pool)));
     newsapi_cache_status(r, 0);

@@ -72,7 +72,7 @@ int newsapi_store_bind(server_rec *s)
 static apr_status_t conn_released(void *data)
 {
     (void)data;
-    newsapi_shm_add(NEWSAPI_CTR_CONNS_IN_USE, -1);
+    newsapi_shm_conns_add(-1);
     return APR_SUCCESS;
 }
 
@@ -85,7 +85,7 @@ static void note_conn(request_rec *r)
     apr_pool_userdata_get(&seen, "newsapi_conn", r->pool);
     if (seen == NULL) {
         apr_pool_userdata_setn(r, "newsapi_conn", conn_released, r->pool);
-        newsapi_shm_add(NEWSAPI_CTR_CONNS_IN_USE, 1);
+        newsapi_shm_conns_add(1);
     }
 }
 
