@@ -315,6 +315,21 @@ static int wait_for_fill(request_rec *r, const unsigned char *key,
     return newsapi_cache_get(r, key, c) && c->fresh_until > apr_time_now();
 }
 
+static int answer_uncached(request_rec *r, const newsapi_endpoint_t *ep,
+                           const newsapi_dir_conf_t *d,
+                           const newsapi_params_t *params)
+{
+    newsapi_error_t *e;
+    apr_size_t len;
+    char *json;
+
+    newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
+    if ((e = fetch(r, ep, d, params, &json, &len)) != NULL) {
+        return send_error(r, e);
+    }
+    return send_answer(r, "OFF", json, len);
+}
+
 static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
                          const newsapi_dir_conf_t *d,
                          const newsapi_params_t *params)
@@ -330,6 +345,11 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     long ttl, stale;
     char *json;
 
+    /* A place with TTL 0 for this kind of range caches nothing: it must
+     * not serve what another place with the same query cached either. */
+    if (ttl_for(d, params, now) <= 0) {
+        return answer_uncached(r, ep, d, params);
+    }
     newsapi_cache_key(ep->handler, q->sql, params, key);
     memcpy(&tag, key, sizeof(tag));
     held = newsapi_cache_get(r, key, &c);
@@ -402,8 +422,6 @@ int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
                                                        &newsapi_module);
     newsapi_params_t params;
     newsapi_error_t *e;
-    apr_size_t len;
-    char *json;
 
     newsapi_shm_add(NEWSAPI_CTR_REQUESTS, 1);
     if ((e = read_request(r, ep, d, &params)) != NULL) {
@@ -417,9 +435,5 @@ int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
     if (newsapi_cache_enabled()) {
         return answer_cached(r, ep, d, &params);
     }
-    newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
-    if ((e = fetch(r, ep, d, &params, &json, &len)) != NULL) {
-        return send_error(r, e);
-    }
-    return send_answer(r, "OFF", json, len);
+    return answer_uncached(r, ep, d, &params);
 }

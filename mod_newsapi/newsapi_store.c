@@ -320,18 +320,18 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
     return read_rows(&c, conn, q, res, ncols, rows);
 }
 
-newsapi_error_t *newsapi_store_exec(server_rec *s, apr_pool_t *p,
-                                    const newsapi_query_t *q,
-                                    const char *const *args)
+apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
+                                const newsapi_query_t *q,
+                                const char *const *args)
 {
     call_t c = { NULL, s, p };
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
     if ((conn = acquire(&c)) == NULL) {
-        return unavailable(p);
+        return APR_ECONNREFUSED;
     }
     e = execute(&c, conn, q, args, NULL);
     dbd_close(s, conn);
-    return e;
+    return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }

@@ -27,9 +27,12 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
                                       apr_array_header_t **rows);
 
 /* Runs a statement that returns no rows (the visit flush) outside any
- * request, on a connection taken from and given back to the pool. */
-newsapi_error_t *newsapi_store_exec(server_rec *s, apr_pool_t *p,
-                                    const newsapi_query_t *q,
-                                    const char *const *args);
+ * request, on a connection taken from and given back to the pool.
+ * APR_SUCCESS; APR_ECONNREFUSED when no connection could be had (the
+ * database is out: stop for now); APR_EGENERAL when this statement failed
+ * (others may still succeed).  Causes go to the error log. */
+apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
+                                const newsapi_query_t *q,
+                                const char *const *args);
 
 #endif /* NEWSAPI_STORE_H */

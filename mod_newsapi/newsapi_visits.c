@@ -22,6 +22,7 @@
  */
 #include "apr_atomic.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 #include "http_core.h"
 #include "http_protocol.h"
 #include "mod_watchdog.h"
@@ -58,6 +59,13 @@ typedef struct {
 
 static visits_seg_t *seg;
 static int wanted;
+
+/* In a child, the watchdog thread's periodic flush and the exit flush
+ * must not overlap: the exit flush runs while the child is being torn
+ * down, and a periodic flush still using mod_dbd's pool then would crash
+ * the child.  After the exit flush, periodic ones are skipped. */
+static apr_thread_mutex_t *flush_lock;
+static int closing;
 
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *wd_get_instance;
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *wd_register;
@@ -222,32 +230,34 @@ int newsapi_visits_log(request_rec *r)
     return DECLINED;
 }
 
-/* Adds one entry's hits to the database; puts them back on failure. */
-static int flush_entry(server_rec *s, apr_pool_t *p,
-                       const newsapi_query_t *q, pending_t *e,
-                       apr_uint64_t key)
+/* Adds one entry's hits to the database; puts them back on failure.
+ * Returns what newsapi_store_exec says. */
+static apr_status_t flush_entry(server_rec *s, apr_pool_t *p,
+                                const newsapi_query_t *q, pending_t *e,
+                                apr_uint64_t key)
 {
     apr_uint64_t hits = apr_atomic_xchg64(&e->hits, 0);
     char day[NEWSAPI_DATE_BUFSZ];
     const char *args[3];
     newsapi_date_t date;
+    apr_status_t rv;
 
     if (hits == 0) {
-        return 0;
+        return APR_SUCCESS;
     }
     newsapi_date_from_days((long)(apr_uint32_t)key, &date);
     newsapi_date_format(&date, day);
     args[0] = apr_psprintf(p, "%u", (unsigned)(key >> 32));
     args[1] = day;
     args[2] = apr_psprintf(p, "%" APR_UINT64_T_FMT, hits);
-    if (newsapi_store_exec(s, p, q, args) != NULL) {
+    rv = newsapi_store_exec(s, p, q, args);
+    if (rv != APR_SUCCESS) {
         apr_atomic_add64(&e->hits, hits);
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NEWSAPI_LOGNO(0401)
                      "%" APR_UINT64_T_FMT " page views of site %s on %s "
                      "kept for the next flush", hits, args[0], day);
-        return -1;
     }
-    return 0;
+    return rv;
 }
 
 void newsapi_visits_flush(server_rec *s, apr_pool_t *p)
@@ -272,8 +282,11 @@ void newsapi_visits_flush(server_rec *s, apr_pool_t *p)
         if (key == 0) {
             continue;
         }
-        if (flush_entry(s, p, q, e, key) != 0) {
-            return;     /* the database is out: try again next time */
+        /* Without a connection, try again next time; a statement that
+         * fails for one site (a site id the database refuses) must not
+         * hold back the others. */
+        if (flush_entry(s, p, q, e, key) == APR_ECONNREFUSED) {
+            return;
         }
         /* No view can be counted for a day before yesterday any more, so
          * its emptied entry can be given back. */
@@ -317,10 +330,13 @@ static apr_status_t flush_at_exit(void *data)
 {
     apr_pool_t *p;
 
+    apr_thread_mutex_lock(flush_lock);
+    closing = 1;
     if (apr_pool_create(&p, NULL) == APR_SUCCESS) {
         newsapi_visits_flush(data, p);
         apr_pool_destroy(p);
     }
+    apr_thread_mutex_unlock(flush_lock);
     return APR_SUCCESS;
 }
 
@@ -329,16 +345,32 @@ void newsapi_visits_child_init(apr_pool_t *pchild, server_rec *s)
     /* Every child flushes as it exits (a graceful restart, a stop, or
      * MaxConnectionsPerChild): what one child takes, the others find
      * empty, so nothing is written twice. */
-    if (seg != NULL) {
-        apr_pool_pre_cleanup_register(pchild, s, flush_at_exit);
+    if (seg == NULL) {
+        return;
     }
+    /* In the process pool: the watchdog thread may still take it after
+     * pchild's cleanups have begun. */
+    if (apr_thread_mutex_create(&flush_lock, APR_THREAD_MUTEX_DEFAULT,
+                                s->process->pool) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NEWSAPI_LOGNO(0404)
+                     "cannot create the visit flush lock: this child "
+                     "does not flush");
+        return;
+    }
+    closing = 0;
+    apr_pool_pre_cleanup_register(pchild, s, flush_at_exit);
 }
 
 static apr_status_t flush_callback(int state, void *data, apr_pool_t *p)
 {
-    if (state != AP_WATCHDOG_STATE_STARTING) {
+    if (state == AP_WATCHDOG_STATE_STARTING || flush_lock == NULL) {
+        return APR_SUCCESS;
+    }
+    apr_thread_mutex_lock(flush_lock);
+    if (!closing) {
         newsapi_visits_flush(data, p);
     }
+    apr_thread_mutex_unlock(flush_lock);
     return APR_SUCCESS;
 }
 
