@@ -370,8 +370,8 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
         lease = newsapi_shm_lease_take(tag);
     }
     /* The request that held the lease may have filled the key and let go
-     * between our first look and our taking the lease: look again. */
-    if (lease >= 0 && newsapi_cache_get(r, key, &c)) {
+     * between our first look and now: look again. */
+    if (newsapi_cache_get(r, key, &c)) {
         held = 1;
         if (c.fresh_until > apr_time_now()) {
             newsapi_shm_lease_release(lease, tag);
