@@ -8,6 +8,15 @@
  * there: the provider's functions belong to a DSO that is unloaded and
  * loaded again at each restart, so the provider is looked up afresh.
  *
+ * And not even in the process pool itself: shmcb registers a cleanup of
+ * its own on the pool it is given, and the process pool is destroyed at
+ * every process exit (apr_terminate), after the DSOs are unloaded: that
+ * cleanup would call into unmapped code and every child would die of
+ * SIGSEGV as it exits.  The instance lives in an unmanaged pool that
+ * nothing destroys (the kernel takes the memory back at exit); at a real
+ * stop the parent destroys instance and mutex itself while the provider
+ * is still loaded, so that no semaphore outlives Apache.
+ *
  * A value is a small header followed by the answer's bytes:
  *
  *   +-----------+-----------+--------------------+----------------+
@@ -17,6 +26,7 @@
 #include "apr_strings.h"
 #include "ap_provider.h"
 #include "ap_socache.h"
+#include "http_core.h"
 #include "http_main.h"
 #include "util_mutex.h"
 
@@ -35,6 +45,7 @@ typedef struct {
 } value_header_t;
 
 typedef struct {
+    apr_pool_t *pool;                   /* unmanaged: see above */
     char *spec;
     char *provider_name;
     ap_socache_instance_t *inst;
@@ -111,6 +122,19 @@ static void destroy_kept(server_rec *s)
     keep->inst = NULL;
     keep->mutex = NULL;
     keep->spec = NULL;
+    /* The pool is left as it is: the provider's cleanup on it may point
+     * into an earlier generation's copy of its DSO.  A changed
+     * NewsApiCache leaks one small pool until Apache stops. */
+    keep->pool = NULL;
+}
+
+static apr_status_t cache_at_exit(void *data)
+{
+    if (keep != NULL && keep->spec != NULL
+        && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
+        destroy_kept(data);
+    }
+    return APR_SUCCESS;
 }
 
 /* Without the lock a not-MP-safe provider would be corrupted: on failure
@@ -207,7 +231,6 @@ apr_status_t newsapi_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
     apr_status_t rv;
     void *data = NULL;
 
-    (void)pconf;
     provider = NULL;
     apr_pool_userdata_get(&data, KEEP_KEY, pp);
     keep = data;
@@ -215,6 +238,8 @@ apr_status_t newsapi_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
         keep = apr_pcalloc(pp, sizeof(*keep));
         apr_pool_userdata_set(keep, KEEP_KEY, apr_pool_cleanup_null, pp);
     }
+    /* Registered after every LoadModule: runs before any DSO unloads. */
+    apr_pool_cleanup_register(pconf, s, cache_at_exit, apr_pool_cleanup_null);
     if (keep->spec != NULL && (spec->provider == NULL
                                || strcmp(keep->spec, spec->spec) != 0)) {
         destroy_kept(s);
@@ -240,7 +265,14 @@ apr_status_t newsapi_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
         return APR_SUCCESS;
     }
 
-    err = provider->create(&keep->inst, spec->args, ptemp, pp);
+    if (keep->pool == NULL
+        && (rv = apr_pool_create_unmanaged_ex(&keep->pool, NULL, NULL))
+           != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, NEWSAPI_LOGNO(0018)
+                     "cannot create the answer cache's pool");
+        return rv;
+    }
+    err = provider->create(&keep->inst, spec->args, ptemp, keep->pool);
     if (err != NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NEWSAPI_LOGNO(0013)
                      "NewsApiCache %s: %s", spec->spec, err);
@@ -248,7 +280,7 @@ apr_status_t newsapi_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
         rv = ap_global_mutex_create(&keep->mutex, NULL, MUTEX_TYPE, NULL, s,
-                                    pp, 0);
+                                    keep->pool, 0);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, NEWSAPI_LOGNO(0014)
                          "cannot create the %s mutex", MUTEX_TYPE);
@@ -256,14 +288,14 @@ apr_status_t newsapi_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
         }
     }
     hints_for(spec->args, &hints);
-    rv = provider->init(keep->inst, "newsapi", &hints, s, pp);
+    rv = provider->init(keep->inst, "newsapi", &hints, s, keep->pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, NEWSAPI_LOGNO(0015)
                      "cannot initialise the answer cache %s", spec->spec);
         return rv;
     }
-    keep->spec = apr_pstrdup(pp, spec->spec);
-    keep->provider_name = apr_pstrdup(pp, spec->provider);
+    keep->spec = apr_pstrdup(keep->pool, spec->spec);
+    keep->provider_name = apr_pstrdup(keep->pool, spec->provider);
     keep->max_object = probe_max_object(s, ptemp, max_object);
     ap_log_error(APLOG_MARK, keep->max_object ? APLOG_INFO : APLOG_WARNING,
                  0, s, NEWSAPI_LOGNO(0016) "answer cache %s ready; the "
