@@ -47,43 +47,76 @@ static int send_error(request_rec *r, const newsapi_error_t *e)
     return send_json(r, e->status, body, len);
 }
 
+/* A failed read of the body, as httpd's own handlers map it: 408 when
+ * mod_reqtimeout gave up on a slow client, 413 past LimitRequestBody,
+ * else 400. */
+static newsapi_error_t *read_failed(request_rec *r, apr_status_t rv,
+                                    newsapi_error_t *too_large)
+{
+    int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+
+    if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        return too_large;
+    }
+    if (status == HTTP_REQUEST_TIME_OUT) {
+        return newsapi_error_make(r->pool, 408, NEWSAPI_E_TIMEOUT, NULL,
+                                  "the request body did not arrive in time");
+    }
+    return newsapi_error_make(r->pool, 400, NEWSAPI_E_BAD_JSON, NULL,
+                              "the request body could not be read");
+}
+
 /* Reads the whole body, at most limit bytes.  A Content-Length over the
- * limit is refused before a byte is read; a chunked body is cut off as
- * soon as it passes the limit. */
+ * limit is refused before a byte is read (and before "100 Continue");
+ * a chunked body is cut off as soon as it passes the limit. */
 static newsapi_error_t *read_body(request_rec *r, apr_off_t limit,
                                   char **body, apr_size_t *len)
 {
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_size_t have = 0, max = (apr_size_t)limit;
     newsapi_error_t *too_large;
-    apr_size_t have = 0;
-    long n;
+    apr_bucket_brigade *bb;
+    int eos = 0;
     char *buf;
-    int rc;
 
     too_large = newsapi_error_make(r->pool, 413, NEWSAPI_E_TOO_LARGE, NULL,
                                    "the request body exceeds %" APR_OFF_T_FMT
                                    " bytes", limit);
-    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
-        return newsapi_error_make(r->pool, rc == HTTP_REQUEST_ENTITY_TOO_LARGE
-                                  ? 413 : 400,
-                                  rc == HTTP_REQUEST_ENTITY_TOO_LARGE
-                                  ? NEWSAPI_E_TOO_LARGE : NEWSAPI_E_BAD_JSON,
-                                  NULL, "the request body cannot be read");
-    }
-    if (r->remaining > limit) {
+    /* httpd has already refused a Content-Length that is not a number. */
+    if (cl != NULL && apr_atoi64(cl) > limit) {
         return too_large;
     }
-    buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
-    while ((n = ap_get_client_block(r, buf + have,
-                                    (apr_size_t)limit + 1 - have)) > 0) {
-        have += (apr_size_t)n;
-        if (have > (apr_size_t)limit) {
-            return too_large;
+    buf = apr_palloc(r->pool, max + 1);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    while (!eos) {
+        apr_bucket *b;
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb,
+                                         AP_MODE_READBYTES, APR_BLOCK_READ,
+                                         max + 1 - have);
+
+        if (rv != APR_SUCCESS) {
+            return read_failed(r, rv, too_large);
         }
-    }
-    if (n < 0) {
-        return newsapi_error_make(r->pool, 400, NEWSAPI_E_BAD_JSON, NULL,
-                                  "the request body could not be read "
-                                  "completely");
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
+             b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t n;
+
+            if (APR_BUCKET_IS_EOS(b)) {
+                eos = 1;
+                break;
+            }
+            rv = apr_bucket_read(b, &data, &n, APR_BLOCK_READ);
+            if (rv != APR_SUCCESS) {
+                return read_failed(r, rv, too_large);
+            }
+            if (n > max - have) {
+                return too_large;
+            }
+            memcpy(buf + have, data, n);
+            have += n;
+        }
+        apr_brigade_cleanup(bb);
     }
     buf[have] = '\0';
     *body = buf;

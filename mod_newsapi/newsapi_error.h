@@ -12,6 +12,7 @@
 #define NEWSAPI_E_METHOD        "method_not_allowed"      /* 405 */
 #define NEWSAPI_E_MEDIA_TYPE    "unsupported_media_type"  /* 415 */
 #define NEWSAPI_E_TOO_LARGE     "body_too_large"          /* 413 */
+#define NEWSAPI_E_TIMEOUT       "request_timeout"         /* 408 */
 #define NEWSAPI_E_BAD_JSON      "malformed_json"          /* 400 */
 #define NEWSAPI_E_NOT_OBJECT    "body_not_object"         /* 400 */
 #define NEWSAPI_E_MISSING       "missing_field"           /* 400 */
