@@ -45,7 +45,7 @@ build|install)
             if [ ! -e "$CONFDIR/mods-available/newsapi.conf" ]; then
                 cp ../conf/newsapi.conf "$CONFDIR/mods-available/newsapi.conf"
             fi
-            a2enmod -q dbd socache_shmcb newsapi
+            a2enmod -q dbd socache_shmcb reqtimeout newsapi
         else
             "$APXS" -a -n newsapi -i mod_newsapi.la
         fi

@@ -283,12 +283,14 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
 {
     const char *err;
     newsapi_srv_conf_t *c = main_conf(cmd, &err);
-    apr_int64_t v;
+    newsapi_srv_conf_t parsed = *c;
+    apr_int64_t v = 0;
 
     (void)dconf;
     if (err != NULL) {
         return err;
     }
+    c = &parsed;        /* kept only when the value is good */
     switch ((int)(apr_uintptr_t)cmd->info) {
     case NEWSAPI_SRV_MAX_OBJECT:
         err = parse_number(cmd, arg, 256, 64 * 1024 * 1024, &v);
@@ -314,6 +316,9 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
         err = parse_number(cmd, arg, 0, 3600, &v);
         c->query_wait = (long)v;
         break;
+    }
+    if (err == NULL) {
+        *main_conf(cmd, &err) = parsed;
     }
     return err;
 }

@@ -458,8 +458,13 @@ int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
 
     newsapi_shm_add(NEWSAPI_CTR_REQUESTS, 1);
     if ((e = read_request(r, ep, d, &params)) != NULL) {
-        if (e->status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-            /* Do not read the rest of a body we refused. */
+        if (e->status == HTTP_REQUEST_ENTITY_TOO_LARGE
+            || e->status == HTTP_METHOD_NOT_ALLOWED
+            || e->status == HTTP_UNSUPPORTED_MEDIA_TYPE
+            || e->status == HTTP_REQUEST_TIME_OUT) {
+            /* A body we refused unread is not read later either: httpd
+             * would otherwise discard it, however large, to keep the
+             * connection alive. */
             r->connection->keepalive = AP_CONN_CLOSE;
         }
         newsapi_shm_add(NEWSAPI_CTR_CLIENT_ERRORS, 1);

@@ -182,7 +182,7 @@ int newsapi_shm_slots_in_use(int max)
     int i, n = 0;
 
     for (i = 0; shm != NULL && i < max && i < NEWSAPI_MAX_QUERY_SLOTS; i++) {
-        if (apr_atomic_read32(&shm->slots[i]) != 0) {
+        if (pid_alive(apr_atomic_read32(&shm->slots[i]))) {
             n++;
         }
     }
