@@ -51,20 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port nobody listens on, outside the ephemeral range (as tests/run.sh).
-free_port() {
-    local p i lo=32768 hi=60999
-    [ -r /proc/sys/net/ipv4/ip_local_port_range ] &&
-        read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range
-    for i in $(seq 1 100); do
-        p=$((10000 + RANDOM % (lo - 10000)))
-        case " $* " in *" $p "*) continue ;; esac
-        if ! timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then
-            echo "$p"; return 0
-        fi
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
 
 DBPORT=$(free_port)
 PORT=$(free_port "$DBPORT")

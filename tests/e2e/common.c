@@ -765,3 +765,19 @@ int errlog_contains_after(long offset, const char *needle)
     free(path);
     return found;
 }
+
+void db_control(const char *what)
+{
+    int rc;
+
+    if (strcmp(what, "stop") == 0) {
+        rc = run_cmd("'%s/tests/lib/mariadb.sh' stop '%s'",
+                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"));
+    }
+    else {
+        rc = run_cmd("'%s/tests/lib/mariadb.sh' start '%s' '%s'",
+                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"),
+                     env_req("NEWSAPI_DBPORT"));
+    }
+    cr_assert_eq(rc, 0, "mariadb.sh %s failed", what);
+}

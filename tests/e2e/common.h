@@ -98,6 +98,10 @@ json_t *find_by_id(json_t *a, const char *key, long long id);
 /* Compares an answer with SQL rows.  District rows: site id, district id,
  * HEX(district name), HEX(site name), count.  Commune rows: site id,
  * HEX(site name), count. */
+/* Stops ("stop") or starts again ("start") the suite's MariaDB, on its
+ * port, keeping its data; asserts it worked. */
+void db_control(const char *what);
+
 void compare_district(json_t *a, const sql_rows_t *t);
 void compare_commune(json_t *a, const sql_rows_t *t);
 

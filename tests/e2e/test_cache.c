@@ -93,20 +93,6 @@ static size_t children_at_least(size_t want, long *kids, size_t max)
     return n;
 }
 
-static void mariadb(const char *what)
-{
-    int rc;
-    if (strcmp(what, "stop") == 0) {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' stop '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"));
-    }
-    else {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' start '%s' '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"),
-                     env_req("NEWSAPI_DBPORT"));
-    }
-    cr_assert_eq(rc, 0, "mariadb.sh %s failed", what);
-}
 
 /* A failed test must not leave the database down for what follows. */
 static void restart_db_if_down(void)
@@ -480,7 +466,7 @@ Test(cache, an_expired_answer_is_served_stale_while_the_database_is_down)
     usleep(1500000);                /* past its 1 s of freshness */
     stale0 = counter_of(base_url(), "CacheStale");
 
-    mariadb("stop");
+    db_control("stop");
     r = post_to(base_url(), path, body);
     cr_assert_eq(r->status, 200, "expired answer, database down: HTTP %ld:"
                  " %.300s", r->status, r->body);
@@ -500,7 +486,7 @@ Test(cache, an_expired_answer_is_served_stale_while_the_database_is_down)
     free(retry);
     http_free(r);
 
-    mariadb("start");
+    db_control("start");
     r = post_to(base_url(), path, body);
     expect_cache(r, "MISS", "database back: a fresh answer");
     expect_district_answer(r, "2019-10-01", "2019-10-31");

@@ -68,20 +68,6 @@ static http_resp_t *one(int commune, long long district)
     return http_post_json(commune ? COMMUNE_PATH : DISTRICT_PATH, body);
 }
 
-static void mariadb(const char *what)
-{
-    int rc;
-    if (strcmp(what, "stop") == 0) {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' stop '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"));
-    }
-    else {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' start '%s' '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"),
-                     env_req("NEWSAPI_DBPORT"));
-    }
-    cr_assert_eq(rc, 0, "mariadb.sh %s failed", what);
-}
 
 Test(dbrestart, database_restart_is_survived)
 {
@@ -100,7 +86,7 @@ Test(dbrestart, database_restart_is_survived)
     cr_assert_gt(nkids, 0, "no Apache children of %ld", parent);
 
     /* the database goes away */
-    mariadb("stop");
+    db_control("stop");
     log_at = errlog_size();
     for (i = 0; i < 4; i++) {
         r = one(i % 2, district);
@@ -111,7 +97,7 @@ Test(dbrestart, database_restart_is_survived)
               "no NEWSAPI line in the error log for the 503s");
 
     /* and comes back: the very next request is answered */
-    mariadb("start");
+    db_control("start");
     r = one(0, district);
     a = expect_array(r);
     cr_assert_gt(json_array_size(a), 0);

@@ -76,20 +76,6 @@ static void apache(const char *cmd, char which)
     cr_assert_eq(rc, 0, "apache.sh %s of Apache %c failed", cmd, which);
 }
 
-static void mariadb(const char *what)
-{
-    int rc;
-    if (strcmp(what, "stop") == 0) {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' stop '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"));
-    }
-    else {
-        rc = run_cmd("'%s/tests/lib/mariadb.sh' start '%s' '%s'",
-                     env_req("NEWSAPI_REPO"), env_req("NEWSAPI_DBDIR"),
-                     env_req("NEWSAPI_DBPORT"));
-    }
-    cr_assert_eq(rc, 0, "mariadb.sh %s failed", what);
-}
 
 static long parent_pid(char which)
 {
@@ -736,7 +722,7 @@ Test(visits_count, d_database_outage_during_flushes_is_retried)
     want += pages('A', "/outage/", "a.test", 30, SITE_OUT);
     expect_hits(SITE_OUT, want, 20, 0, "before the outage", "AB");
 
-    mariadb("stop");
+    db_control("stop");
     log_at = file_size('A', "error.log");
     want += pages('A', "/outage/", "a.test", 25, SITE_OUT);
     want += pages('B', "/outage/index.html", NULL, 10, SITE_OUT);
@@ -757,7 +743,7 @@ Test(visits_count, d_database_outage_during_flushes_is_retried)
     expect_error(r, 503, "database_unavailable", NULL);
     http_free(r);
 
-    mariadb("start");
+    db_control("start");
     expect_hits(SITE_OUT, want, 30, 3, "after the database came back",
                 "AB");
 }

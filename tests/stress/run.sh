@@ -113,18 +113,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "interrupted"; exit 130' INT TERM
 
-free_port() {
-    local p i
-    for i in $(seq 1 100); do
-        p=$((10000 + RANDOM % 20000))
-        case " $* " in *" $p "*) continue ;; esac
-        if ! timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
 
 # ---- tools, database, Apache ---------------------------------------------
 
