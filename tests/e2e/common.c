@@ -169,7 +169,7 @@ void http_multi(int n, const char *const *paths, const char *const *bodies,
     buf_t *b = calloc((size_t)n, sizeof(buf_t));
     char **urls = calloc((size_t)n, sizeof(char *));
     struct curl_slist *hdr = NULL;
-    int i, running = 1;
+    int i;
 
     cr_assert(m && h && b && urls);
     hdr = curl_slist_append(hdr, "Content-Type: " JSON_TYPE);
@@ -190,12 +190,7 @@ void http_multi(int n, const char *const *paths, const char *const *bodies,
         curl_easy_setopt(h[i], CURLOPT_FORBID_REUSE, 1L);
         curl_multi_add_handle(m, h[i]);
     }
-    while (running) {
-        cr_assert_eq(curl_multi_perform(m, &running), CURLM_OK);
-        if (running) {
-            curl_multi_poll(m, NULL, 0, 1000, NULL);
-        }
-    }
+    multi_run(m);
     for (i = 0; i < n; i++) {
         http_resp_t *r = calloc(1, sizeof(*r));
         cr_assert(r != NULL);
@@ -780,4 +775,28 @@ void db_control(const char *what)
                      env_req("NEWSAPI_DBPORT"));
     }
     cr_assert_eq(rc, 0, "mariadb.sh %s failed", what);
+}
+
+void multi_run(CURLM *m)
+{
+    int running = 1;
+
+    while (running) {
+        cr_assert_eq(curl_multi_perform(m, &running), CURLM_OK);
+        if (running) {
+            curl_multi_poll(m, NULL, 0, 1000, NULL);
+        }
+    }
+}
+
+long long sum_of(json_t *a, const char *key)
+{
+    long long sum = 0;
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(a, i, o) {
+        sum += json_integer_value(json_object_get(o, key));
+    }
+    return sum;
 }

@@ -16,6 +16,7 @@
 #define E2E_COMMON_H
 
 #include <stddef.h>
+#include <curl/curl.h>
 #include <jansson.h>
 
 #define DISTRICT_PATH "/api/tintuc/huyen"
@@ -101,6 +102,12 @@ json_t *find_by_id(json_t *a, const char *key, long long id);
 /* Stops ("stop") or starts again ("start") the suite's MariaDB, on its
  * port, keeping its data; asserts it worked. */
 void db_control(const char *what);
+
+/* Runs every transfer added to m until all are done. */
+void multi_run(CURLM *m);
+
+/* The sum of the integer member key over the objects of array a. */
+long long sum_of(json_t *a, const char *key);
 
 void compare_district(json_t *a, const sql_rows_t *t);
 void compare_commune(json_t *a, const sql_rows_t *t);

@@ -127,7 +127,7 @@ LIB double post_burst(const char *base, const char *path,
     cbuf_t *hb = calloc((size_t)n, sizeof(cbuf_t));
     struct timespec t0, t1;
     char *url;
-    int i, running = 1;
+    int i;
     CURLMsg *msg;
     int left;
 
@@ -139,12 +139,7 @@ LIB double post_burst(const char *base, const char *path,
         curl_multi_add_handle(m, h[i]);
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (running) {
-        cr_assert_eq(curl_multi_perform(m, &running), CURLM_OK);
-        if (running) {
-            curl_multi_poll(m, NULL, 0, 1000, NULL);
-        }
-    }
+    multi_run(m);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     while ((msg = curl_multi_info_read(m, &left)) != NULL) {
         cr_assert(msg->msg != CURLMSG_DONE || msg->data.result == CURLE_OK,

@@ -20,15 +20,12 @@ TestSuite(counts, .timeout = 180);
 static long long check_district(const char *from, const char *to)
 {
     http_resp_t *r = post_district(from, to);
-    json_t *a = expect_array(r), *o;
+    json_t *a = expect_array(r);
     sql_rows_t *t = expected_district(from, to);
-    long long sum = 0;
-    size_t i;
+    long long sum;
 
     compare_district(a, t);
-    json_array_foreach(a, i, o) {
-        sum += json_integer_value(json_object_get(o, "SoLuong"));
-    }
+    sum = sum_of(a, "SoLuong");
     sql_rows_free(t);
     json_decref(a);
     http_free(r);
@@ -39,15 +36,12 @@ static long long check_commune(long long district, const char *from,
                                const char *to)
 {
     http_resp_t *r = post_commune(district, from, to);
-    json_t *a = expect_array(r), *o;
+    json_t *a = expect_array(r);
     sql_rows_t *t = expected_commune(district, from, to);
-    long long sum = 0;
-    size_t i;
+    long long sum;
 
     compare_commune(a, t);
-    json_array_foreach(a, i, o) {
-        sum += json_integer_value(json_object_get(o, "SoLuong"));
-    }
+    sum = sum_of(a, "SoLuong");
     sql_rows_free(t);
     json_decref(a);
     http_free(r);

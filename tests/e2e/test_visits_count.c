@@ -178,7 +178,6 @@ static long long fire(const char *base, const page_t *reqs, size_t n,
     struct curl_slist **hdr = calloc(n, sizeof(struct curl_slist *));
     char **urls = calloc(n, sizeof(char *));
     long long views = 0;
-    int running = 1;
     size_t i;
 
     cr_assert(m && h && hdr && urls);
@@ -219,12 +218,7 @@ static long long fire(const char *base, const page_t *reqs, size_t n,
         }
         curl_multi_add_handle(m, h[i]);
     }
-    while (running) {
-        cr_assert_eq(curl_multi_perform(m, &running), CURLM_OK);
-        if (running) {
-            curl_multi_poll(m, NULL, 0, 1000, NULL);
-        }
-    }
+    multi_run(m);
     for (i = 0; i < n; i++) {
         long status = 0;
         curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status);
