@@ -19,7 +19,8 @@ if command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 
-SOURCES="mod_newsapi.c newsapi_config.c newsapi_endpoint.c newsapi_store.c
+SOURCES="mod_newsapi.c newsapi_config.c newsapi_endpoint.c newsapi_http.c
+         newsapi_source.c newsapi_store.c
          newsapi_request.c newsapi_date.c newsapi_render.c newsapi_sql.c
          newsapi_error.c newsapi_cache.c newsapi_shm.c newsapi_status.c
          newsapi_visits.c"

@@ -7,6 +7,8 @@
  * hooks and the handler.  The work lives in the newsapi_*.c files:
  *   newsapi_config   directives and configuration records
  *   newsapi_endpoint the request path every endpoint shares
+ *   newsapi_http     method, media type, body in; JSON answers out
+ *   newsapi_source   where a missed answer comes from (the SQL)
  *   newsapi_request  JSON body parsing and validation (pure)
  *   newsapi_date     calendar days (pure)
  *   newsapi_store    SQL on mod_dbd's pooled connections
@@ -65,17 +67,44 @@ static const newsapi_column_t visits_commune_columns[] = {
     { "DangTruyCap",     NEWSAPI_COL_COUNT }
 };
 
-#define COLUMNS(c) (c), (int)(sizeof(c) / sizeof((c)[0]))
+/* Sets both .columns and .ncolumns of an endpoint from one array. */
+#define COLUMNS(c) (c), .ncolumns = (int)(sizeof(c) / sizeof((c)[0]))
 
 static const newsapi_endpoint_t endpoints[] = {
-    { "newsapi-district", 0, NEWSAPI_Q_DISTRICT, -1, 0,
-      COLUMNS(district_columns), -1 },
-    { "newsapi-commune", 1, NEWSAPI_Q_COMMUNE, NEWSAPI_Q_DISTRICT, 5,
-      COLUMNS(commune_columns), -1 },
-    { "newsapi-visits-district", 0, NEWSAPI_Q_VISITS_DISTRICT, -1, 0,
-      COLUMNS(visits_district_columns), 2 },
-    { "newsapi-visits-commune", 1, NEWSAPI_Q_VISITS_COMMUNE,
-      NEWSAPI_Q_VISITS_DISTRICT, 6, COLUMNS(visits_commune_columns), 0 }
+    {
+        .handler = "newsapi-district",
+        .want_district = 0,
+        .query = NEWSAPI_Q_DISTRICT,
+        .district_list = -1,
+        .columns = COLUMNS(district_columns),
+        .online_site_column = -1
+    },
+    {
+        .handler = "newsapi-commune",
+        .want_district = 1,
+        .query = NEWSAPI_Q_COMMUNE,
+        .district_list = NEWSAPI_Q_DISTRICT,
+        .district_list_ncols = 5,
+        .columns = COLUMNS(commune_columns),
+        .online_site_column = -1
+    },
+    {
+        .handler = "newsapi-visits-district",
+        .want_district = 0,
+        .query = NEWSAPI_Q_VISITS_DISTRICT,
+        .district_list = -1,
+        .columns = COLUMNS(visits_district_columns),
+        .online_site_column = 2         /* Id */
+    },
+    {
+        .handler = "newsapi-visits-commune",
+        .want_district = 1,
+        .query = NEWSAPI_Q_VISITS_COMMUNE,
+        .district_list = NEWSAPI_Q_VISITS_DISTRICT,
+        .district_list_ncols = 6,
+        .columns = COLUMNS(visits_commune_columns),
+        .online_site_column = 0         /* Id */
+    }
 };
 
 static const command_rec newsapi_cmds[] = {
