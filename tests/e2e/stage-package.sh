@@ -46,6 +46,11 @@ pkg_copy() {
     local src=$1 rev untracked
     local git=(git -C "$REPO" -c safe.directory="$REPO"
                -c user.name=stage-package -c user.email=stage@newsapi.invalid)
+    if ! "${git[@]}" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        echo "$REPO is not a git work tree: the package is built from what"
+        echo "git tracks there (as in CI's clone); run it in a clone"
+        return 1
+    fi
     rev=$("${git[@]}" stash create) || return 1
     [ -n "$rev" ] || rev=HEAD
     echo "packaging $("${git[@]}" rev-parse --short HEAD)" \
