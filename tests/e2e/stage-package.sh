@@ -21,6 +21,7 @@
 #      back from a snapshot.
 #
 # Each endpoint of conf/newsapi.conf is one line of PKG_ENDPOINTS below.
+# Not run inside tests/sanitize.sh's nested suite (the outer one runs it).
 
 # handler | request body (POST; empty: GET ?json) | keys every answer
 # object has.  The path is the handler's <Location> in newsapi.conf.
@@ -284,7 +285,8 @@ pkg_request() {
 }
 
 pkg_apache_start() {
-    (. "$PKG_DIR/envvars" &&
+    # fd 8 (the stage's lock) must not live on in the daemon
+    (exec 8>&- && . "$PKG_DIR/envvars" &&
         exec /usr/sbin/apache2 -d /etc/apache2 -f "$PKG_DIR/httpd.conf" \
             -k start) || return 1
     local _
@@ -434,12 +436,20 @@ package_stage() {
         return 0
     fi
     chmod 644 "$deb"                    # apt's _apt user reads it
-    step "package: lintian $(basename "$deb")" pkg_lintian "$deb"
+    # the .changes: both .debs (the module, its -dbgsym) and the buildinfo
+    step "package: lintian $(basename "${deb%.deb}").changes" \
+        pkg_lintian "${deb%.deb}.changes"
     step "package: install, a2enmod, configtest, serve, purge" \
         pkg_machine_step "$deb"
 }
 
-package_stage
+# The package holds its own build of the module, not the sanitized one
+# tests/sanitize.sh runs the suite with: once, in the outer suite, is all.
+if [ -n "${NEWSAPI_HARDENING_NESTED:-}" ]; then
+    say "package: not run again inside tests/sanitize.sh"
+else
+    package_stage
+fi
 unset -f package_stage pkg_machine_step pkg_machine pkg_apache_start \
     pkg_request pkg_path_of pkg_restore pkg_put_back pkg_manifest \
     pkg_system_apache pkg_policy_on pkg_policy_off pkg_known pkg_apt \
