@@ -125,7 +125,7 @@ pkg_known() {
 # pkg_apt ARGS...: apt-get -y without questions (no terminal in CI).
 pkg_apt() {
     DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends \
-        "$@" </dev/null
+        -o Dpkg::Use-Pty=0 "$@" </dev/null
 }
 
 pkg_conffiles() {
