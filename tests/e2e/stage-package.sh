@@ -87,16 +87,14 @@ pkg_build() {
 }
 
 pkg_lintian() {
-    local out
-    # lintian's exit status counts warnings as well: read its tags
-    out=$(lintian --info --display-info --pedantic "$@" 2>&1)
+    local out rc=0
+    # exit 1: a tag at the --fail-on level; 2: lintian itself failed
+    out=$(lintian --fail-on error --info --display-info --pedantic "$@" \
+        2>&1) || rc=$?
     printf '%s\n' "$out"
-    if printf '%s\n' "$out" | grep -q '^E: '; then
-        echo "lintian reports errors"
-        return 1
-    fi
-    echo "lintian: $(printf '%s\n' "$out" | grep -c '^[EWIP]: ') tags," \
-         "no errors"
+    echo "lintian: $(printf '%s\n' "$out" | grep -c '^[EWIPX]: ') tags," \
+         "$(printf '%s\n' "$out" | grep -c '^E: ') errors (exit $rc)"
+    [ "$rc" -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^E: '
 }
 
 # ---- 4: the machine's Apache -------------------------------------------
