@@ -17,6 +17,7 @@ typedef enum {
     NEWSAPI_Q_VISITS_DISTRICT,  /* start, end */
     NEWSAPI_Q_VISITS_COMMUNE,   /* Huyen_Id, start, end */
     NEWSAPI_Q_VISIT_FLUSH,      /* site id, day, increment */
+    NEWSAPI_Q_PORTALS,          /* none: every unit of every district */
     NEWSAPI_Q_COUNT
 } newsapi_query_slot_e;
 
