@@ -19,6 +19,7 @@
  *   newsapi_status   the status page and mod_status section
  *   newsapi_visits   counting page views and flushing them
  *   newsapi_portals  the portal list: one district, no-portal notes (pure)
+ *   newsapi_hosts    the list's host names for the visit counter (shm)
  */
 #include "ap_provider.h"
 #include "http_core.h"
@@ -219,6 +220,11 @@ static const command_rec newsapi_cmds[] = {
                   "The portal site id the page views here belong to"),
     AP_INIT_TAKE2("NewsApiSiteHost", newsapi_set_site_host, NULL, RSRC_CONF,
                   "A host name and the portal site id of its page views"),
+    AP_INIT_FLAG("NewsApiSiteHostsFromList", newsapi_set_hosts_from_list,
+                 NULL, RSRC_CONF,
+                 "On: page views of a host name the portal list "
+                 "(NewsApiPortalsQuery) gives a site count for that site "
+                 "(default Off)"),
     AP_INIT_TAKE1("NewsApiVisitRobots", newsapi_set_robots, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Regular expression (case-insensitive) of User-Agents "

@@ -402,6 +402,19 @@ const char *newsapi_set_robots(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+const char *newsapi_set_hosts_from_list(cmd_parms *cmd, void *dconf,
+                                        int on)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+
+    (void)dconf;
+    if (err == NULL) {
+        c->hosts_from_list = on;
+    }
+    return err;
+}
+
 const ap_regex_t *newsapi_conf_robots(const newsapi_dir_conf_t *d)
 {
     return d->robots_set ? d->robots : default_robots;

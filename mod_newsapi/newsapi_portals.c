@@ -3,6 +3,10 @@
  * and the note of a unit without a portal.
  */
 #include <string.h>
+#include <strings.h>
+
+#include "apr_lib.h"
+#include "apr_strings.h"
 
 #include "newsapi_portals.h"
 #include "newsapi_render.h"
@@ -72,4 +76,63 @@ newsapi_error_t *newsapi_portals_rows(apr_pool_t *p,
     }
     *rows = out;
     return NULL;
+}
+
+/* What may follow a host name in an address: nothing, a path, a query,
+ * a fragment, or a port (digits) and then a path or nothing. */
+static int rest_of_address(const char *s)
+{
+    if (*s != ':') {
+        return 1;
+    }
+    s++;
+    if (!apr_isdigit(*s)) {
+        return 0;
+    }
+    while (apr_isdigit(*s)) {
+        s++;
+    }
+    return *s == '\0' || *s == '/';
+}
+
+const char *newsapi_portals_host(apr_pool_t *p, const char *address)
+{
+    const char *a = address, *end;
+    char *host;
+    size_t i, n;
+
+    if (a == NULL) {
+        return NULL;
+    }
+    while (*a == ' ' || *a == '\t') {
+        a++;
+    }
+    if (strncasecmp(a, "http://", 7) == 0) {
+        a += 7;
+    }
+    else if (strncasecmp(a, "https://", 8) == 0) {
+        a += 8;
+    }
+    end = a + strcspn(a, "/:?#");
+    if (!rest_of_address(end)) {
+        return NULL;
+    }
+    while (end > a && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+    while (end > a && end[-1] == '.') {
+        end--;                  /* the root's dot: "host." is "host" */
+    }
+    n = (size_t)(end - a);
+    if (n == 0 || n > 253) {
+        return NULL;
+    }
+    host = apr_pstrmemdup(p, a, n);
+    for (i = 0; i < n; i++) {
+        if (!apr_isalnum(host[i]) && host[i] != '-' && host[i] != '.') {
+            return NULL;
+        }
+        host[i] = (char)apr_tolower(host[i]);
+    }
+    return host;
 }

@@ -37,4 +37,10 @@ newsapi_error_t *newsapi_portals_rows(apr_pool_t *p,
                                       const newsapi_params_t *params,
                                       apr_array_header_t **rows);
 
+/* The host name in a Dia_Chi as portal databases write it
+ * ("ngadien.ngason.thanhhoa.gov.vn", "https://NgaDien.../", "host:8080"),
+ * lower case, as httpd gives a request's host name; NULL when there is
+ * none (NULL, empty, or characters no host name has). */
+const char *newsapi_portals_host(apr_pool_t *p, const char *address);
+
 #endif /* NEWSAPI_PORTALS_H */

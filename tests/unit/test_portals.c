@@ -168,3 +168,48 @@ Test(portals, null_cap_left_out)
     cr_expect(strstr(render(), "Nga An") == NULL);
     cr_expect_eq(rows->nelts, 6);
 }
+
+/* ---- host names of Dia_Chi, for the visit counter ---- */
+
+Test(portals, host_of_an_address)
+{
+    static const struct {
+        const char *in, *want;
+    } ok[] = {
+        { "ngadien.ngason.thanhhoa.gov.vn", "ngadien.ngason.thanhhoa.gov.vn" },
+        { "NgaDien.NgaSon.ThanhHoa.gov.vn", "ngadien.ngason.thanhhoa.gov.vn" },
+        { "https://ngason.thanhhoa.gov.vn/", "ngason.thanhhoa.gov.vn" },
+        { "HTTP://ngason.thanhhoa.gov.vn/tin-tuc?x=1", "ngason.thanhhoa.gov.vn" },
+        { "  ngason.thanhhoa.gov.vn:8080", "ngason.thanhhoa.gov.vn" },
+        { "ngason.thanhhoa.gov.vn:80/x", "ngason.thanhhoa.gov.vn" },
+        { "ngason.thanhhoa.gov.vn  ", "ngason.thanhhoa.gov.vn" },
+        { "ngason.thanhhoa.gov.vn.", "ngason.thanhhoa.gov.vn" },
+        { "a-b.test", "a-b.test" },
+        { "localhost", "localhost" },
+    };
+    static const char *none[] = {
+        "", "   ", "https://", "/tin-tuc", ":80", "ngã.test", "a b.test",
+        "a_b.test", "...", "http:/x.test", "x.test:", "x.test:80x",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        const char *h = newsapi_portals_host(pool, ok[i].in);
+        cr_expect(h != NULL && strcmp(h, ok[i].want) == 0,
+                  "'%s' gave '%s'", ok[i].in, h ? h : "(none)");
+    }
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        const char *h = newsapi_portals_host(pool, none[i]);
+        cr_expect(h == NULL, "'%s' gave '%s'", none[i], h);
+    }
+    cr_expect_null(newsapi_portals_host(pool, NULL));
+}
+
+Test(portals, host_longer_than_253_is_none)
+{
+    char name[300];
+
+    memset(name, 'a', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    cr_expect_null(newsapi_portals_host(pool, name));
+    name[253] = '\0';
+    cr_expect_not_null(newsapi_portals_host(pool, name));
+}
