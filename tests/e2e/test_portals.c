@@ -24,9 +24,13 @@ Test(portals, every_unit_of_every_district)
     json_t *a = check_units(PORTALS_PATH, "{}", expected_units(-1));
     long long units = sql_ll("SELECT (SELECT COUNT(*) FROM districts)"
                              " + (SELECT COUNT(*) FROM communes)");
-    long long none = sql_ll("SELECT COUNT(*) FROM communes c WHERE NOT"
-                            " EXISTS (SELECT 1 FROM sites s"
-                            " WHERE s.commune_id = c.id)");
+    long long none = sql_ll("SELECT (SELECT COUNT(*) FROM communes c"
+                            " WHERE NOT EXISTS (SELECT 1 FROM sites s"
+                            " WHERE s.commune_id = c.id))"
+                            " + (SELECT COUNT(*) FROM districts d"
+                            " WHERE NOT EXISTS (SELECT 1 FROM sites s"
+                            " WHERE s.district_id = d.id"
+                            " AND s.commune_id IS NULL))");
     size_t i, nulls = 0;
     json_t *o;
 
