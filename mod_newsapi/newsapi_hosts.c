@@ -7,14 +7,16 @@
  *
  *   +---------------------------------------------------------------+
  *   | gen u32            the table in force is table[gen & 1]        |
+ *   | writer u32         second the writer began (0: none)           |
  *   +---------------------------------------------------------------+
  *   | table[0][SLOTS]    key u64 = 64-bit hash of the host name (0:  |
  *   | table[1][SLOTS]    free), site u32; open addressing            |
  *   +---------------------------------------------------------------+
  *
- * The one writer (the watchdog of one child) fills the table not in
- * force and then moves gen on, so readers never see a table being
- * written: the writer comes back to the same table only one whole
+ * The one writer (the watchdog of one child; during a graceful restart
+ * the old generation's and the new one's may overlap, hence the writer
+ * mark) fills the table not in force and then moves gen on, so readers
+ * never see a table being written: the writer comes back to the same table only one whole
  * reload later, and a reader that was stalled that long looks again.
  * Host names are compared by their hash only: two of the list's few
  * thousand names sharing a 64-bit hash is not a case to plan for.
@@ -34,6 +36,7 @@ APLOG_USE_MODULE(newsapi);
 #define SLOTS   16384           /* at most SLOTS / 2 host names */
 #define SEG_KEY "mod_newsapi_hosts"
 #define RETRY   5               /* seconds to the next try after a fault */
+#define STUCK   60              /* a writer mark this old is a dead one's */
 
 typedef struct {
     volatile apr_uint64_t key;
@@ -43,7 +46,7 @@ typedef struct {
 
 typedef struct {
     volatile apr_uint32_t gen;
-    apr_uint32_t pad;
+    volatile apr_uint32_t writer;
     host_t table[2][SLOTS];
 } hosts_seg_t;
 
@@ -172,6 +175,18 @@ static int fill(server_rec *s, apr_pool_t *p, const apr_array_header_t *rows)
     return n;
 }
 
+/* Marks this process as the writer; 0 when another one is writing. */
+static int begin_writing(apr_time_t now)
+{
+    apr_uint32_t sec = (apr_uint32_t)apr_time_sec(now);
+    apr_uint32_t cur = apr_atomic_read32(&seg->writer);
+
+    if (cur != 0 && sec - cur < STUCK) {
+        return 0;
+    }
+    return apr_atomic_cas32(&seg->writer, sec ? sec : 1, cur) == cur;
+}
+
 void newsapi_hosts_refresh(server_rec *s, apr_pool_t *p)
 {
     const newsapi_dir_conf_t *d = ap_get_module_config(s->lookup_defaults,
@@ -195,8 +210,13 @@ void newsapi_hosts_refresh(server_rec *s, apr_pool_t *p)
                      "trying again in %ds", e->code, RETRY);
         return;
     }
+    if (!begin_writing(now)) {
+        next_read = now + apr_time_from_sec(RETRY);
+        return;
+    }
     n = fill(s, p, rows);
     apr_atomic_inc32(&seg->gen);
+    apr_atomic_set32(&seg->writer, 0);
     next_read = now + apr_time_from_sec(newsapi_conf_global()
                                         ->flush_interval);
     if (n != last_count) {
