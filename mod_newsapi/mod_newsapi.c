@@ -18,6 +18,8 @@
  *   newsapi_shm      counters, stampede leases and query slots
  *   newsapi_status   the status page and mod_status section
  *   newsapi_visits   counting page views and flushing them
+ *   newsapi_portals  the portal list: one district, no-portal notes (pure)
+ *   newsapi_hosts    the list's host names for the visit counter (shm)
  */
 #include "ap_provider.h"
 #include "http_core.h"
@@ -29,6 +31,7 @@
 #include "newsapi.h"
 #include "newsapi_config.h"
 #include "newsapi_endpoint.h"
+#include "newsapi_portals.h"
 #include "newsapi_shm.h"
 #include "newsapi_status.h"
 #include "newsapi_store.h"
@@ -65,6 +68,16 @@ static const newsapi_column_t visits_commune_columns[] = {
     { "SoLuotTruyCap",   NEWSAPI_COL_COUNT },
     { "TongLuotTruyCap", NEWSAPI_COL_COUNT },
     { "DangTruyCap",     NEWSAPI_COL_COUNT }
+};
+
+/* Appendix II: every unit, with its portal or none. */
+static const newsapi_column_t portal_columns[] = {
+    { "Huyen_Id",   NEWSAPI_COL_ID },
+    { "Ten_Don_Vi", NEWSAPI_COL_TEXT },
+    { "Cap",        NEWSAPI_COL_ID },
+    { "Id",         NEWSAPI_COL_INT_OR_NULL },
+    { "Dia_Chi",    NEWSAPI_COL_TEXT_OR_NULL },
+    { "Ghi_Chu",    NEWSAPI_COL_TEXT }          /* from Id being NULL */
 };
 
 /* Sets both .columns and .ncolumns of an endpoint from one array. */
@@ -104,6 +117,17 @@ static const newsapi_endpoint_t endpoints[] = {
         .district_list_ncols = 6,
         .columns = COLUMNS(visits_commune_columns),
         .online_site_column = 0         /* Id */
+    },
+    {
+        .handler = "newsapi-portals",
+        .want_district = NEWSAPI_DISTRICT_OPTIONAL,
+        .no_dates = 1,
+        .query = NEWSAPI_Q_PORTALS,
+        .district_list = -1,
+        .columns = COLUMNS(portal_columns),
+        .online_site_column = -1,
+        .derive = newsapi_portals_rows,
+        .derived_columns = 1            /* Ghi_Chu */
     }
 };
 
@@ -131,6 +155,11 @@ static const command_rec newsapi_cmds[] = {
                   "SQL for newsapi-visits-commune; parameters: Huyen_Id, "
                   "range start, range end (exclusive); columns: Id, Name, "
                   "SoLuotTruyCap, TongLuotTruyCap"),
+    AP_INIT_TAKE1("NewsApiPortalsQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_PORTALS, RSRC_CONF | ACCESS_CONF,
+                  "SQL for newsapi-portals; no parameters; columns: "
+                  "Huyen_Id, Ten_Don_Vi, Cap, Id (NULL: no portal), "
+                  "Dia_Chi"),
     AP_INIT_TAKE1("NewsApiMaxRangeDays", newsapi_set_dir_number,
                   (void *)NEWSAPI_N_MAX_RANGE, RSRC_CONF | ACCESS_CONF,
                   "Longest range in days, both ends counted (0: no limit; "
@@ -191,6 +220,11 @@ static const command_rec newsapi_cmds[] = {
                   "The portal site id the page views here belong to"),
     AP_INIT_TAKE2("NewsApiSiteHost", newsapi_set_site_host, NULL, RSRC_CONF,
                   "A host name and the portal site id of its page views"),
+    AP_INIT_FLAG("NewsApiSiteHostsFromList", newsapi_set_hosts_from_list,
+                 NULL, RSRC_CONF,
+                 "On: page views of a host name the portal list "
+                 "(NewsApiPortalsQuery) gives a site count for that site "
+                 "(default Off)"),
     AP_INIT_TAKE1("NewsApiVisitRobots", newsapi_set_robots, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Regular expression (case-insensitive) of User-Agents "

@@ -92,7 +92,20 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
     { "NewsApiVisitFlushQuery", 3, {
         "INSERT INTO visits_daily (site_id, day, hits) VALUES (%s, %s, %s)"
         " ON DUPLICATE KEY UPDATE hits = hits + VALUES(hits)",
-        "newsapi_default_visit_flush", 3, "NewsApiVisitFlushQuery" } }
+        "newsapi_default_visit_flush", 3, "NewsApiVisitFlushQuery" } },
+    /* Every unit: the district itself (commune NULL) and its communes,
+     * each with its portal if it has one; <=> matches the district's
+     * portal by its NULL commune_id. */
+    { "NewsApiPortalsQuery", 0, {
+        "SELECT u.huyen, u.ten, u.cap, s.id, s.domain"
+        " FROM (SELECT d.id AS huyen, d.name AS ten, 1 AS cap, NULL AS xa"
+        "   FROM districts d"
+        "  UNION ALL"
+        "  SELECT c.district_id, c.name, 2, c.id FROM communes c) u"
+        " LEFT JOIN sites s ON s.district_id = u.huyen"
+        "  AND s.commune_id <=> u.xa"
+        " ORDER BY u.huyen, u.cap, u.xa, s.id",
+        "newsapi_default_portals", 0, "NewsApiPortalsQuery" } }
 };
 
 static ap_regex_t *default_robots;
@@ -387,6 +400,19 @@ const char *newsapi_set_robots(cmd_parms *cmd, void *dconf,
                             "regular expression", arg);
     }
     return NULL;
+}
+
+const char *newsapi_set_hosts_from_list(cmd_parms *cmd, void *dconf,
+                                        int on)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+
+    (void)dconf;
+    if (err == NULL) {
+        c->hosts_from_list = on;
+    }
+    return err;
 }
 
 const ap_regex_t *newsapi_conf_robots(const newsapi_dir_conf_t *d)

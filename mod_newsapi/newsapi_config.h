@@ -17,6 +17,7 @@ typedef enum {
     NEWSAPI_Q_VISITS_DISTRICT,  /* start, end */
     NEWSAPI_Q_VISITS_COMMUNE,   /* Huyen_Id, start, end */
     NEWSAPI_Q_VISIT_FLUSH,      /* site id, day, increment */
+    NEWSAPI_Q_PORTALS,          /* none: every unit of every district */
     NEWSAPI_Q_COUNT
 } newsapi_query_slot_e;
 
@@ -68,6 +69,7 @@ typedef struct {
     long flush_interval;                            /* -1: unset */
     long online_window;                             /* -1: unset */
     apr_hash_t *site_hosts;     /* this server's host name -> site id */
+    int hosts_from_list;        /* host names of the portal list count */
 } newsapi_srv_conf_t;
 
 #define NEWSAPI_DEFAULT_CACHE_SIZE     8388608
@@ -116,6 +118,8 @@ const char *newsapi_set_site_host(cmd_parms *cmd, void *dconf,
                                   const char *host, const char *id);
 const char *newsapi_set_robots(cmd_parms *cmd, void *dconf,
                                const char *arg);
+const char *newsapi_set_hosts_from_list(cmd_parms *cmd, void *dconf,
+                                        int on);
 /* The robots pattern in force (NULL: none). */
 const ap_regex_t *newsapi_conf_robots(const newsapi_dir_conf_t *d);
 

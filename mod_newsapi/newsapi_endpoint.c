@@ -28,7 +28,9 @@ static long ttl_for(const newsapi_dir_conf_t *d,
 
     newsapi_date_today(apr_time_sec(now),
                        newsapi_conf_global()->utc_offset_minutes, &today);
-    if (newsapi_date_to_days(&params->to) < newsapi_date_to_days(&today)) {
+    /* An answer without a range (the portal list) changes as rarely. */
+    if (!params->has_range
+        || newsapi_date_to_days(&params->to) < newsapi_date_to_days(&today)) {
         return newsapi_conf_number(d, NEWSAPI_N_PAST_TTL);
     }
     return newsapi_conf_number(d, NEWSAPI_N_TTL);
@@ -166,7 +168,7 @@ int newsapi_endpoint_serve(request_rec *r, const newsapi_endpoint_t *ep)
 
     newsapi_shm_add(NEWSAPI_CTR_REQUESTS, 1);
     if ((e = newsapi_http_read_request(r, d, ep->want_district,
-                                        &params)) != NULL) {
+                                        ep->no_dates, &params)) != NULL) {
         if (e->status == HTTP_REQUEST_ENTITY_TOO_LARGE
             || e->status == HTTP_METHOD_NOT_ALLOWED
             || e->status == HTTP_UNSUPPORTED_MEDIA_TYPE

@@ -10,10 +10,12 @@
 #include "newsapi.h"
 #include "newsapi_config.h"
 #include "newsapi_render.h"
+#include "newsapi_request.h"
 
 typedef struct {
     const char *handler;            /* SetHandler name */
-    int want_district;              /* takes Huyen_Id (commune level) */
+    int want_district;              /* NEWSAPI_DISTRICT_*: Huyen_Id */
+    int no_dates;                   /* takes no TuNgay, DenNgay */
     newsapi_query_slot_e query;     /* the rows of the answer */
     /* Only when the main query returns no row: is Huyen_Id a district
      * (answer []) or not (404)?  NewsApiDistrictExistsQuery says, unless
@@ -29,6 +31,12 @@ typedef struct {
      * visitors online now, counted by this Apache, for the site whose id
      * is in this column of the SQL row. */
     int online_site_column;
+    /* When set: makes the answer's rows of the SQL rows (keeps some,
+     * appends the last derived_columns columns), outside the query slot.
+     * A 500 it returns is the admin's query's fault and is logged so. */
+    newsapi_error_t *(*derive)(apr_pool_t *p, const newsapi_params_t *params,
+                               apr_array_header_t **rows);
+    int derived_columns;
 } newsapi_endpoint_t;
 
 /* Serves r; always returns OK once the handler is ours (errors are JSON

@@ -125,6 +125,7 @@ static newsapi_error_t *read_body(request_rec *r, apr_off_t limit,
 newsapi_error_t *newsapi_http_read_request(request_rec *r,
                                            const newsapi_dir_conf_t *d,
                                            int want_district,
+                                           int no_dates,
                                            newsapi_params_t *params)
 {
     newsapi_rules_t rules;
@@ -149,6 +150,7 @@ newsapi_error_t *newsapi_http_read_request(request_rec *r,
         return e;
     }
     rules.want_district = want_district;
+    rules.no_dates = no_dates;
     rules.max_range_days = newsapi_conf_number(d, NEWSAPI_N_MAX_RANGE);
     return newsapi_request_parse(r->pool, body, len, &rules, params);
 }

@@ -16,6 +16,7 @@
 newsapi_error_t *newsapi_http_read_request(request_rec *r,
                                            const newsapi_dir_conf_t *d,
                                            int want_district,
+                                           int no_dates,
                                            newsapi_params_t *params);
 
 /* Sends body (JSON, len bytes) with status; returns OK. */

@@ -151,7 +151,12 @@ static json_t *render_row(apr_pool_t *p, const newsapi_column_t *cols,
         const char *v = row->values[i];
         json_t *jv;
 
-        if (cols[i].type == NEWSAPI_COL_TEXT) {
+        if (v == NULL && (cols[i].type == NEWSAPI_COL_INT_OR_NULL
+                          || cols[i].type == NEWSAPI_COL_TEXT_OR_NULL)) {
+            jv = json_null();
+        }
+        else if (cols[i].type == NEWSAPI_COL_TEXT
+                 || cols[i].type == NEWSAPI_COL_TEXT_OR_NULL) {
             jv = text_value(p, v);
         }
         else if (v == NULL && cols[i].type == NEWSAPI_COL_ID) {

@@ -13,9 +13,11 @@
 #include "newsapi_error.h"
 
 typedef enum {
-    NEWSAPI_COL_ID,      /* integer; SQL NULL leaves the row out */
-    NEWSAPI_COL_TEXT,    /* string; SQL NULL becomes "" */
-    NEWSAPI_COL_COUNT    /* integer; SQL NULL becomes 0 */
+    NEWSAPI_COL_ID,             /* integer; SQL NULL leaves the row out */
+    NEWSAPI_COL_TEXT,           /* string; SQL NULL becomes "" */
+    NEWSAPI_COL_COUNT,          /* integer; SQL NULL becomes 0 */
+    NEWSAPI_COL_INT_OR_NULL,    /* integer; SQL NULL becomes null */
+    NEWSAPI_COL_TEXT_OR_NULL    /* string; SQL NULL becomes null */
 } newsapi_coltype_e;
 
 typedef struct {

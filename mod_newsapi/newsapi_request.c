@@ -71,8 +71,10 @@ static int all_digits(const char *s, size_t len)
     return len > 0;
 }
 
-static newsapi_error_t *get_district(apr_pool_t *p, json_t *doc,
-                                     long long *out)
+/* Huyen_Id by the endpoint's rule; out->has_district tells whether one
+ * was given. */
+static newsapi_error_t *get_district(apr_pool_t *p, json_t *doc, int rule,
+                                     newsapi_params_t *out)
 {
     const char *f = NEWSAPI_F_DISTRICT;
     json_t *v = json_object_get(doc, f);
@@ -80,6 +82,9 @@ static newsapi_error_t *get_district(apr_pool_t *p, json_t *doc,
     size_t len;
 
     if (v == NULL || json_is_null(v)) {
+        if (rule == NEWSAPI_DISTRICT_OPTIONAL) {
+            return NULL;
+        }
         return bad(p, NEWSAPI_E_MISSING, f,
                    "Huyen_Id is required (the district code, an integer)");
     }
@@ -88,7 +93,8 @@ static newsapi_error_t *get_district(apr_pool_t *p, json_t *doc,
             return bad(p, NEWSAPI_E_VALUE, f,
                        "Huyen_Id must not be negative");
         }
-        *out = json_integer_value(v);
+        out->district = json_integer_value(v);
+        out->has_district = 1;
         return NULL;
     }
     if (!json_is_string(v)) {
@@ -113,7 +119,33 @@ static newsapi_error_t *get_district(apr_pool_t *p, json_t *doc,
     if (len > DISTRICT_MAX_DIGITS) {
         return bad(p, NEWSAPI_E_VALUE, f, "Huyen_Id is too large");
     }
-    *out = apr_atoi64(apr_pstrmemdup(p, s, len));
+    out->district = apr_atoi64(apr_pstrmemdup(p, s, len));
+    out->has_district = 1;
+    return NULL;
+}
+
+/* The order and length of the range, then its SQL parameters. */
+static newsapi_error_t *check_range(apr_pool_t *p,
+                                    const newsapi_rules_t *rules,
+                                    newsapi_params_t *out)
+{
+    long span = newsapi_date_span(&out->from, &out->to);
+
+    if (span < 1) {
+        return bad(p, NEWSAPI_E_RANGE_ORDER, NEWSAPI_F_FROM,
+                   "TuNgay must not be after DenNgay");
+    }
+    if (rules->max_range_days > 0 && span > rules->max_range_days) {
+        return newsapi_error_make(p, 400, NEWSAPI_E_RANGE_LONG,
+                                  NEWSAPI_F_TO,
+                                  "the range covers %ld days; this server "
+                                  "answers at most %ld days per request",
+                                  span, rules->max_range_days);
+    }
+
+    newsapi_date_format_midnight(&out->from, 0, out->sql_from);
+    newsapi_date_format_midnight(&out->to, 1, out->sql_to);
+    out->has_range = 1;
     return NULL;
 }
 
@@ -125,7 +157,6 @@ newsapi_error_t *newsapi_request_parse(apr_pool_t *p, const char *body,
     newsapi_error_t *e = NULL;
     json_error_t jerr;
     json_t *doc;
-    long span;
 
     memset(out, 0, sizeof(*out));
     if (body == NULL || len == 0) {
@@ -148,38 +179,24 @@ newsapi_error_t *newsapi_request_parse(apr_pool_t *p, const char *body,
                    "the body must be a JSON object");
     }
 
-    if (rules->want_district) {
-        e = get_district(p, doc, &out->district);
+    if (rules->want_district != NEWSAPI_DISTRICT_NONE) {
+        e = get_district(p, doc, rules->want_district, out);
     }
-    if (e == NULL) {
+    if (e == NULL && !rules->no_dates) {
         e = get_date(p, doc, NEWSAPI_F_FROM, &out->from);
     }
-    if (e == NULL) {
+    if (e == NULL && !rules->no_dates) {
         e = get_date(p, doc, NEWSAPI_F_TO, &out->to);
     }
     json_decref(doc);
-    if (e != NULL) {
+    if (e == NULL && out->has_district) {
+        apr_snprintf(out->sql_district, sizeof(out->sql_district),
+                     "%" APR_INT64_T_FMT, (apr_int64_t)out->district);
+    }
+    if (e != NULL || rules->no_dates) {
         return e;
     }
-
-    span = newsapi_date_span(&out->from, &out->to);
-    if (span < 1) {
-        return bad(p, NEWSAPI_E_RANGE_ORDER, NEWSAPI_F_FROM,
-                   "TuNgay must not be after DenNgay");
-    }
-    if (rules->max_range_days > 0 && span > rules->max_range_days) {
-        return newsapi_error_make(p, 400, NEWSAPI_E_RANGE_LONG,
-                                  NEWSAPI_F_TO,
-                                  "the range covers %ld days; this server "
-                                  "answers at most %ld days per request",
-                                  span, rules->max_range_days);
-    }
-
-    newsapi_date_format_midnight(&out->from, 0, out->sql_from);
-    newsapi_date_format_midnight(&out->to, 1, out->sql_to);
-    apr_snprintf(out->sql_district, sizeof(out->sql_district),
-                 "%" APR_INT64_T_FMT, (apr_int64_t)out->district);
-    return NULL;
+    return check_range(p, rules, out);
 }
 
 int newsapi_request_is_json_type(const char *ct)

@@ -17,17 +17,28 @@
 #define NEWSAPI_F_TO        "DenNgay"
 #define NEWSAPI_F_DISTRICT  "Huyen_Id"
 
+/* Whether an endpoint takes Huyen_Id (want_district). */
+#define NEWSAPI_DISTRICT_NONE     0     /* no: the member is ignored */
+#define NEWSAPI_DISTRICT_REQUIRED 1     /* yes: absent or null is refused */
+#define NEWSAPI_DISTRICT_OPTIONAL 2     /* yes: absent or null means all */
+
+/* Members an endpoint does not take are ignored, never validated, as any
+ * unknown member is: a client may send one body to several endpoints. */
 typedef struct {
-    int want_district;        /* the endpoint takes Huyen_Id */
+    int want_district;        /* NEWSAPI_DISTRICT_* */
     long max_range_days;      /* longest range, both ends counted; 0: none */
+    int no_dates;             /* the endpoint takes no TuNgay, DenNgay */
 } newsapi_rules_t;
 
 typedef struct {
+    int has_range;            /* from, to and sql_from, sql_to are set */
     newsapi_date_t from;      /* TuNgay */
     newsapi_date_t to;        /* DenNgay */
-    long long district;       /* Huyen_Id, when want_district */
+    int has_district;         /* district and sql_district are set */
+    long long district;       /* Huyen_Id */
     /* SQL parameters: range start (inclusive) and range end (exclusive,
-     * the day after DenNgay), "yyyy-mm-dd 00:00:00" */
+     * the day after DenNgay), "yyyy-mm-dd 00:00:00"; "" without a range;
+     * Huyen_Id in decimal, "" without one */
     char sql_from[NEWSAPI_DATETIME_BUFSZ];
     char sql_to[NEWSAPI_DATETIME_BUFSZ];
     char sql_district[24];

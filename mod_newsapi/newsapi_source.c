@@ -62,8 +62,8 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
         range = args + 1;
     }
     e = newsapi_store_select(r, newsapi_conf_query(d, ep->query), range,
-                             ep->ncolumns - (ep->online_site_column >= 0),
-                             rows);
+                             ep->ncolumns - (ep->online_site_column >= 0)
+                             - ep->derived_columns, rows);
     if (e != NULL || (*rows)->nelts > 0 || ep->district_list < 0) {
         return e;
     }
@@ -125,6 +125,21 @@ static void add_online(request_rec *r, const newsapi_endpoint_t *ep,
     }
 }
 
+/* A value of the admin's query that does not fit the answer: the log says
+ * which, the client only that the server is at fault. */
+static newsapi_error_t *wrong_value(request_rec *r,
+                                    const newsapi_endpoint_t *ep,
+                                    const newsapi_dir_conf_t *d,
+                                    newsapi_error_t *e)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0102)
+                  "%s: %s", newsapi_conf_query(d, ep->query)->directive,
+                  e->message);
+    e->message = "the server's query for this endpoint returned a value "
+                 "of the wrong type; the error log says which";
+    return e;
+}
+
 newsapi_error_t *newsapi_source_fetch(request_rec *r,
                                       const newsapi_endpoint_t *ep,
                                       const newsapi_dir_conf_t *d,
@@ -140,6 +155,12 @@ newsapi_error_t *newsapi_source_fetch(request_rec *r,
     }
     e = query(r, ep, d, params, &rows);
     newsapi_shm_slot_release(slot);
+    if (e == NULL && ep->derive != NULL) {
+        e = ep->derive(r->pool, params, &rows);
+        if (e != NULL && e->status == HTTP_INTERNAL_SERVER_ERROR) {
+            return wrong_value(r, ep, d, e);
+        }
+    }
     if (e != NULL) {
         return e;
     }
@@ -148,12 +169,5 @@ newsapi_error_t *newsapi_source_fetch(request_rec *r,
     }
     e = newsapi_render_rows(r->pool, ep->columns, ep->ncolumns, rows, json,
                             len);
-    if (e != NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NEWSAPI_LOGNO(0102)
-                      "%s: %s", newsapi_conf_query(d, ep->query)->directive,
-                      e->message);
-        e->message = "the server's query for this endpoint returned a value "
-                     "of the wrong type; the error log says which";
-    }
-    return e;
+    return e != NULL ? wrong_value(r, ep, d, e) : NULL;
 }

@@ -301,23 +301,48 @@ static newsapi_error_t *read_rows(const call_t *c, ap_dbd_t *conn,
     return rv != -1 ? db_fault(c, conn, q, "reading the result", rv) : NULL;
 }
 
+static newsapi_error_t *select_rows(const call_t *c,
+                                    const newsapi_query_t *q,
+                                    const char *const *args, int ncols,
+                                    apr_array_header_t **rows)
+{
+    apr_dbd_results_t *res = NULL;
+    newsapi_error_t *e;
+    ap_dbd_t *conn;
+
+    if ((conn = acquire(c)) == NULL) {
+        return unavailable(c->p);
+    }
+    e = execute(c, conn, q, args, &res);
+    if (e == NULL) {
+        e = read_rows(c, conn, q, res, ncols, rows);
+    }
+    /* A request's connection goes back with the request's pool. */
+    if (c->r == NULL) {
+        dbd_close(c->s, conn);
+    }
+    return e;
+}
+
 newsapi_error_t *newsapi_store_select(request_rec *r,
                                       const newsapi_query_t *q,
                                       const char *const *args, int ncols,
                                       apr_array_header_t **rows)
 {
     call_t c = { r, r->server, r->pool };
-    apr_dbd_results_t *res = NULL;
-    newsapi_error_t *e;
-    ap_dbd_t *conn;
 
-    if ((conn = acquire(&c)) == NULL) {
-        return unavailable(r->pool);
-    }
-    if ((e = execute(&c, conn, q, args, &res)) != NULL) {
-        return e;
-    }
-    return read_rows(&c, conn, q, res, ncols, rows);
+    return select_rows(&c, q, args, ncols, rows);
+}
+
+newsapi_error_t *newsapi_store_select_outside(server_rec *s, apr_pool_t *p,
+                                              const newsapi_query_t *q,
+                                              const char *const *args,
+                                              int ncols,
+                                              apr_array_header_t **rows)
+{
+    call_t c = { NULL, s, p };
+
+    return select_rows(&c, q, args, ncols, rows);
 }
 
 apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,

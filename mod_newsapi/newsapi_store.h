@@ -26,6 +26,15 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
                                       const char *const *args, int ncols,
                                       apr_array_header_t **rows);
 
+/* newsapi_store_select outside any request (the portal list for the
+ * visit counter), on a connection taken from and given back to the pool;
+ * rows in p. */
+newsapi_error_t *newsapi_store_select_outside(server_rec *s, apr_pool_t *p,
+                                              const newsapi_query_t *q,
+                                              const char *const *args,
+                                              int ncols,
+                                              apr_array_header_t **rows);
+
 /* Runs a statement that returns no rows (the visit flush) outside any
  * request, on a connection taken from and given back to the pool.
  * APR_SUCCESS; APR_ECONNREFUSED when no connection could be had (the

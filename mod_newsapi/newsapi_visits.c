@@ -29,6 +29,7 @@
 
 #include "newsapi_config.h"
 #include "newsapi_date.h"
+#include "newsapi_hosts.h"
 #include "newsapi_shm.h"
 #include "newsapi_store.h"
 #include "newsapi_visits.h"
@@ -157,7 +158,9 @@ static void see_visitor(apr_uint32_t site, apr_uint32_t visitor,
 }
 
 /* The site of a request: NewsApiSiteId where it applies, else the
- * NewsApiSiteHost entry of the host name asked for. */
+ * NewsApiSiteHost entry of the host name asked for, else the site the
+ * portal list gives that host name (NewsApiSiteHostsFromList): what the
+ * admin wrote wins over what the database says. */
 static long long site_of(request_rec *r, const newsapi_dir_conf_t *d)
 {
     newsapi_srv_conf_t *c;
@@ -171,7 +174,7 @@ static long long site_of(request_rec *r, const newsapi_dir_conf_t *d)
         return -1;
     }
     site = apr_hash_get(c->site_hosts, r->hostname, APR_HASH_KEY_STRING);
-    return site ? *site : -1;
+    return site ? *site : newsapi_hosts_site(r->hostname);
 }
 
 /* The rule: a page view is the final answer to a GET, with status 200,
@@ -361,16 +364,32 @@ void newsapi_visits_child_init(apr_pool_t *pchild, server_rec *s)
     apr_pool_pre_cleanup_register(pchild, s, flush_at_exit);
 }
 
-static apr_status_t flush_callback(int state, void *data, apr_pool_t *p)
+/* Runs work (a flush, a read of the portal list: both use mod_dbd's
+ * pool) under the flush lock, unless the child is closing. */
+static void locked(void (*work)(server_rec *, apr_pool_t *), void *data,
+                   apr_pool_t *p)
 {
-    if (state == AP_WATCHDOG_STATE_STARTING || flush_lock == NULL) {
-        return APR_SUCCESS;
-    }
     apr_thread_mutex_lock(flush_lock);
     if (!closing) {
-        newsapi_visits_flush(data, p);
+        work(data, p);
     }
     apr_thread_mutex_unlock(flush_lock);
+}
+
+static apr_status_t flush_callback(int state, void *data, apr_pool_t *p)
+{
+    if (state != AP_WATCHDOG_STATE_STARTING && flush_lock != NULL) {
+        locked(newsapi_visits_flush, data, p);
+    }
+    return APR_SUCCESS;
+}
+
+/* Every second: reads the portal list's host names when due. */
+static apr_status_t hosts_callback(int state, void *data, apr_pool_t *p)
+{
+    if (state == AP_WATCHDOG_STATE_RUNNING && flush_lock != NULL) {
+        locked(newsapi_hosts_refresh, data, p);
+    }
     return APR_SUCCESS;
 }
 
@@ -384,7 +403,7 @@ apr_status_t newsapi_visits_post_config(apr_pool_t *pconf, server_rec *s)
         return APR_SUCCESS;
     }
     seg = newsapi_shm_segment(s, SEG_KEY, sizeof(visits_seg_t));
-    if (seg == NULL) {
+    if (seg == NULL || newsapi_hosts_post_config(s) != APR_SUCCESS) {
         return APR_ENOMEM;
     }
     wd_get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
@@ -400,6 +419,11 @@ apr_status_t newsapi_visits_post_config(apr_pool_t *pconf, server_rec *s)
     if (rv == APR_SUCCESS) {
         rv = wd_register(wd, apr_time_from_sec(g->flush_interval), s,
                          flush_callback);
+    }
+    /* Every second, so that the list is read soon after start; it reads
+     * only when due. */
+    if (rv == APR_SUCCESS && newsapi_hosts_enabled()) {
+        rv = wd_register(wd, apr_time_from_sec(1), s, hosts_callback);
     }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, NEWSAPI_LOGNO(0403)

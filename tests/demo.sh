@@ -51,6 +51,7 @@ mod_newsapi is running on $B (logs: $DEMO/apache/error.log).
   curl -s -X POST $J -d '{"Huyen_Id":407,"TuNgay":"2022-01-01","DenNgay":"2022-12-31"}' $B/api/tintuc/xa
   curl -s -X POST $J -d '{"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}' $B/api/truycap/huyen
   curl -s -X POST $J -d '{"Huyen_Id":407,"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}' $B/api/truycap/xa
+  curl -s -X POST $J -d '{"Huyen_Id":401}' $B/api/donvi      # the portal list
   curl -s -X POST $J -d '{"TuNgay":"2023-02-29","DenNgay":"2023-03-01"}' $B/api/tintuc/huyen
   curl -s $B/index.html >/dev/null     # a page view of site 1
   curl -s "$B/newsapi-status?auto"

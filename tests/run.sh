@@ -184,6 +184,7 @@ if [ -x "$TMP/e2e/test_counts" ]; then
     step "e2e counts" e2e test_counts
     step "e2e errors" e2e test_errors
     step "e2e utf8" e2e test_utf8
+    step "e2e portals" e2e test_portals
 
     # ---- end-to-end: one at a time, in this order ----------------------
 

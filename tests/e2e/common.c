@@ -323,6 +323,19 @@ void expect_error(const http_resp_t *r, long status, const char *code,
     json_decref(j);
 }
 
+void expect_post_only(const char *path)
+{
+    http_opts_t get = { "GET", JSON_TYPE, 0, 0 };
+    http_resp_t *r = http_do(path, &get, NULL, 0);
+    char *allow = http_header(r, "Allow");
+
+    expect_error(r, 405, "method_not_allowed", NULL);
+    cr_assert(allow != NULL && strstr(allow, "POST") != NULL,
+              "405 without Allow: POST (%s)", allow ? allow : "none");
+    free(allow);
+    http_free(r);
+}
+
 http_resp_t *post_district(const char *from, const char *to)
 {
     char *b;

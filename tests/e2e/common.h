@@ -70,6 +70,9 @@ json_t *expect_array(const http_resp_t *r);
 void expect_error(const http_resp_t *r, long status, const char *code,
                   const char *field);
 
+/* Asserts that a GET of path is 405 method_not_allowed with Allow: POST. */
+void expect_post_only(const char *path);
+
 /* Requests of the two endpoints. */
 http_resp_t *post_district(const char *from, const char *to);
 http_resp_t *post_commune(long long district, const char *from,

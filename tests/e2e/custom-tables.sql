@@ -6,6 +6,8 @@ SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 DROP TABLE IF EXISTS portal_news_custom;
 DROP TABLE IF EXISTS portal_sites_custom;
+DROP TABLE IF EXISTS portal_units_custom;
+DROP TABLE IF EXISTS portal_hosts_custom;
 
 CREATE TABLE portal_sites_custom (
     ma_cong     INT UNSIGNED NOT NULL,        -- the portal (API: Id)
@@ -45,3 +47,36 @@ INSERT INTO portal_news_custom (ma_cong, trang_thai, ngay_dang) VALUES
     (7101, 'published', '2024-05-03 07:00:00'),
     (7102, 'draft',     '2024-05-03 07:00:00'),
     (7103, 'published', '2024-05-20 07:00:00');
+
+-- The portal list of this schema: units (with a portal or none) and the
+-- host names of the portals that have one.
+CREATE TABLE portal_units_custom (
+    ma_dv       INT UNSIGNED NOT NULL,        -- the unit's code
+    ma_huyen    INT UNSIGNED NOT NULL,        -- Huyen_Id
+    ten_dv      VARCHAR(255) NOT NULL,        -- Ten_Don_Vi
+    loai        VARCHAR(8) NOT NULL,          -- 'huyen' or 'xa' (Cap)
+    ma_cong     INT UNSIGNED NULL,            -- its portal; NULL: none
+    PRIMARY KEY (ma_dv)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE portal_hosts_custom (
+    ma_cong     INT UNSIGNED NOT NULL,
+    ten_mien    VARCHAR(255) NOT NULL,        -- Dia_Chi
+    PRIMARY KEY (ma_cong)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+INSERT INTO portal_units_custom VALUES
+    (380, 380, 'UBND huyện Nga Sơn', 'huyen', 7001),
+    (15001, 380, 'Xã Nga Điền', 'xa', 7101),
+    (15002, 380, 'Xã Nga Thái', 'xa', 7102),
+    (15000, 380, 'Thị trấn Nga Sơn', 'xa', NULL),
+    (381, 381, 'UBND huyện Hậu Lộc', 'huyen', 7002),
+    (15101, 381, 'Xã Hòa Lộc', 'xa', 7103),
+    (382, 382, 'UBND thành phố Sầm Sơn', 'huyen', NULL);
+
+-- 7102 has a portal whose address is not known: Id set, Dia_Chi null.
+INSERT INTO portal_hosts_custom VALUES
+    (7001, 'ngason.thanhhoa.gov.vn'),
+    (7101, 'ngadien.ngason.thanhhoa.gov.vn'),
+    (7002, 'hauloc.thanhhoa.gov.vn'),
+    (7103, 'hoaloc.hauloc.thanhhoa.gov.vn');

@@ -10,9 +10,12 @@
 #   C     NewsApiVisitFlushInterval 3600 - counts leave only at child exit
 #   D     as A, plus tests/e2e/visits-refused.conf (a site the database
 #         refuses)
+#   E     as A, plus tests/e2e/visits-hosts.conf (host names from the
+#         portal list)
 # then test_visits_api (visits endpoints against SQL, on A), and alone, in
 # order, the suites of test_visits_count: visits_count (restarts A, C and
-# the database), visits_refused (D) and visits_stop (stops A, B and D).
+# the database), visits_refused (D), visits_hosts (E) and visits_stop
+# (stops A, B and D).
 
 visits_stage() {
     local e2edir=$REPO/tests/e2e vdir=$TMP/visits docroot=$TMP/visits/htdocs
@@ -40,11 +43,12 @@ visits_stage() {
     find "$vdir" -type f -exec chmod 644 {} +
     find "$docroot" -exec touch -d '2020-01-01 00:00:00' {} +
 
-    for w in a:1 b:1 c:3600 d:1; do
+    for w in a:1 b:1 c:3600 d:1 e:1; do
         sed -e "s|@DOCROOT@|$docroot|g" -e "s|@INTERVAL@|${w#*:}|g" \
             "$e2edir/visits-counter.conf" > "$vdir/${w%%:*}.conf"
     done
     cat "$e2edir/visits-refused.conf" >> "$vdir/d.conf"
+    cat "$e2edir/visits-hosts.conf" >> "$vdir/e.conf"
 
     if ! "$MARIADB_SH" sql "$TMP/db" < "$e2edir/visits-data.sql"; then
         FAILED=$((FAILED + 1))
@@ -52,7 +56,7 @@ visits_stage() {
         return 0
     fi
 
-    for w in A B C D; do
+    for w in A B C D E; do
         d=$(printf '%s' "$w" | tr 'A-Z' 'a-z')
         p=$(free_port $ports) || { ok=0; break; }
         ports="$ports $p"
@@ -71,13 +75,15 @@ visits_stage() {
             --filter 'visits_count/*'
         step "e2e visits next to a refused site" e2e test_visits_count \
             --jobs 1 --filter 'visits_refused/*'
+        step "e2e visits by the portal list's host names" e2e \
+            test_visits_count --jobs 1 --filter 'visits_hosts/*'
         step "e2e visits flushed at stop" e2e test_visits_count --jobs 1 \
             --filter 'visits_stop/*'
     else
         FAILED=$((FAILED + 1))
         FAILED_STEPS+=("visits apache start")
     fi
-    for d in a b c d; do
+    for d in a b c d e; do
         "$APACHE_SH" stop "$TMP/httpd-visits-$d" || true
     done
 }

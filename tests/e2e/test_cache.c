@@ -501,6 +501,38 @@ Test(cache, an_expired_answer_is_served_stale_while_the_database_is_down)
 
 /* Last (Criterion runs a suite's tests by name): four graceful restarts
  * and a database outage later, no child of this Apache has crashed. */
+/* The portal list (/api/donvi of the test template) goes through the
+ * same cache and counters as the other endpoints. */
+Test(cache, the_portal_list_is_cached_and_counted_like_the_others)
+{
+    json_t *before = status_of(base_url()), *after;
+    http_resp_t *fill = http_post_json("/api/donvi", "{\"Huyen_Id\":399}");
+    http_resp_t *again = http_post_json("/api/donvi",
+                                        "{\"Huyen_Id\":\"399\"}");
+    http_resp_t *bad = http_post_json("/api/donvi", "{\"Huyen_Id\":\"x\"}");
+
+    expect_cache(fill, "MISS", "the first request of the list");
+    expect_cache(again, "HIT", "the same list asked again");
+    expect_same_body(again, fill, "cached list vs the fill");
+    expect_error(bad, 400, "invalid_type", "Huyen_Id");
+    after = status_of(base_url());
+    cr_assert_eq(counter_in(after, "Requests")
+                 - counter_in(before, "Requests"), 3);
+    cr_assert_eq(counter_in(after, "CacheMisses")
+                 - counter_in(before, "CacheMisses"), 1);
+    cr_assert_eq(counter_in(after, "CacheHits")
+                 - counter_in(before, "CacheHits"), 1);
+    cr_assert_eq(counter_in(after, "DBQueries")
+                 - counter_in(before, "DBQueries"), 1);
+    cr_assert_eq(counter_in(after, "ClientErrors")
+                 - counter_in(before, "ClientErrors"), 1);
+    json_decref(before);
+    json_decref(after);
+    http_free(fill);
+    http_free(again);
+    http_free(bad);
+}
+
 Test(cache, zz_no_child_died)
 {
     cr_assert(!errlog_contains_after(0, "exit signal"),

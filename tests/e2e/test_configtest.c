@@ -149,3 +149,18 @@ Test(configtest, exists_query_without_placeholder)
         "NewsApiDistrictExistsQuery \"SELECT 1 FROM districts\""),
         "NewsApiDistrictExistsQuery");
 }
+
+#define IN_PORTALS(x)  "<Location /api/donvi>\n" x "\n</Location>\n"
+
+Test(configtest, portals_query_takes_no_placeholder)
+{
+    expect_good(IN_PORTALS(
+        "NewsApiPortalsQuery \"SELECT d.id, d.name, 1, NULL, NULL"
+        " FROM districts d WHERE d.name LIKE '%%'\""));
+    expect_bad(IN_PORTALS(
+        "NewsApiPortalsQuery \"SELECT d.id, d.name, 1, NULL, NULL"
+        " FROM districts d WHERE d.id = %s\""), "NewsApiPortalsQuery");
+    expect_bad(IN_PORTALS(
+        "NewsApiPortalsQuery \"SELECT 1 FROM districts WHERE id = ?\""),
+        "NewsApiPortalsQuery");
+}

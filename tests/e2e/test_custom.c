@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include "common.h"
+#include "units.h"
 
 TestSuite(custom, .timeout = 120);
 
@@ -227,4 +228,85 @@ Test(custom, max_range_days_0_is_no_limit)
     sql_rows_free(t);
     json_decref(a);
     http_free(r);
+}
+
+/* ---- the portal list from the admin's own NewsApiPortalsQuery ---- */
+
+/* The custom units as SQL says, in the columns of compare_units. */
+static sql_rows_t *custom_units(const char *where)
+{
+    return sql_rows(
+        "SELECT u.ma_huyen, HEX(u.ten_dv), IF(u.loai = 'huyen', 1, 2),"
+        " u.ma_cong, HEX(h.ten_mien) FROM portal_units_custom u"
+        " LEFT JOIN portal_hosts_custom h ON h.ma_cong = u.ma_cong %s"
+        " ORDER BY u.ma_huyen, u.loai <> 'huyen', u.ma_dv", where);
+}
+
+static json_t *custom_units_answer(const char *body, const char *where)
+{
+    return check_units(PORTALS_PATH, body, custom_units(where));
+}
+
+Test(custom, portal_list_from_the_custom_query)
+{
+    json_t *a = custom_units_answer("{}", "");
+    json_t *o;
+
+    cr_assert_eq(json_array_size(a), 7);
+    /* a unit without a portal, and a portal without a known address */
+    o = unit_named(a, "Th\xe1\xbb\x8b tr\xe1\xba\xa5n Nga S\xc6\xa1n");
+    cr_assert(o != NULL && json_is_null(json_object_get(o, "Id")));
+    o = unit_named(a, "X\xc3\xa3 Nga Th\xc3\xa1i");
+    cr_assert(o != NULL);
+    cr_assert_eq(json_integer_value(json_object_get(o, "Id")), 7102);
+    cr_assert(json_is_null(json_object_get(o, "Dia_Chi")));
+    cr_assert_str_eq(json_string_value(json_object_get(o, "Ghi_Chu")), "");
+    json_decref(a);
+
+    a = custom_units_answer("{\"Huyen_Id\":380}", "WHERE u.ma_huyen = 380");
+    cr_assert_eq(json_array_size(a), 4);
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(a, 0),
+                                                    "Cap")), 1);
+    json_decref(a);
+    /* a district whose own People's Committee has no portal */
+    a = custom_units_answer("{\"Huyen_Id\":\"382\"}",
+                            "WHERE u.ma_huyen = 382");
+    cr_assert_eq(json_array_size(a), 1);
+    json_decref(a);
+}
+
+/* 401 is a district of the reference schema, not of this one. */
+Test(custom, portal_list_404_from_the_custom_rows)
+{
+    http_resp_t *r = post_units("{\"Huyen_Id\":401}");
+
+    expect_error(r, 404, "unknown_district", "Huyen_Id");
+    http_free(r);
+    r = http_post_json("/api/macdinh/donvi", "{\"Huyen_Id\":401}");
+    json_decref(expect_array(r));
+    http_free(r);
+}
+
+/* The default query next to the custom one on the same cache. */
+Test(custom, portal_lists_do_not_mix)
+{
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        json_decref(check_units("/api/macdinh/donvi", "{}",
+                                expected_units(-1)));
+        json_decref(custom_units_answer("{}", ""));
+    }
+}
+
+/* A Cap of 3: 500 internal_error, the error log names the directive. */
+Test(custom, portal_list_bad_cap_is_500)
+{
+    long at = errlog_size();
+    http_resp_t *r = http_post_json("/api/sai/donvi", "{}");
+
+    expect_error(r, 500, "internal_error", NULL);
+    http_free(r);
+    cr_assert(errlog_contains_after(at, "NewsApiPortalsQuery: column 3 "
+                                        "(Cap)"), "not in the error log");
 }

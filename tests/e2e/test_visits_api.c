@@ -319,18 +319,11 @@ Test(visits_api, district_listing_has_zero_sites_too)
 
 Test(visits_api, errors_as_the_news_endpoints)
 {
-    http_opts_t get = { "GET", JSON_TYPE, 0, 0 };
     http_opts_t text = { "POST", "text/plain", 0, 0 };
     const char *good = "{\"TuNgay\":\"2022-01-01\",\"DenNgay\":\"2022-01-31\"}";
     http_resp_t *r;
-    char *allow;
 
-    r = http_do(V_DISTRICT, &get, NULL, 0);
-    expect_error(r, 405, "method_not_allowed", NULL);
-    allow = http_header(r, "Allow");
-    cr_assert(allow != NULL && strstr(allow, "POST") != NULL);
-    free(allow);
-    http_free(r);
+    expect_post_only(V_DISTRICT);
 
     r = http_do(V_COMMUNE, &text, good, strlen(good));
     expect_error(r, 415, "unsupported_media_type", NULL);

@@ -34,6 +34,7 @@
 TestSuite(visits_count, .timeout = 240);
 TestSuite(visits_stop, .timeout = 120);
 TestSuite(visits_refused, .timeout = 120);
+TestSuite(visits_hosts, .timeout = 120);
 
 #define DISTRICT   99301LL
 #define SITE_A     993011LL     /* NewsApiSiteHost a.test */
@@ -874,4 +875,66 @@ Test(visits_refused, a_refused_site_blocks_no_other_site)
         expect_hits(993031 + i, want[i], 10, 0,
                     "next to a site the database refuses", "D");
     }
+}
+
+/* ---- host names from the portal list (Apache E) ---------------------- */
+
+/* Waits until Apache E's error log says, after offset, that it read the
+ * portal list; returns the log's size then. */
+static long list_read(long offset, const char *when)
+{
+    double end = now_s() + 30;
+    char *text;
+
+    for (;;) {
+        text = file_from('E', "error.log", offset);
+        if (strstr(text, "NEWSAPI0500") != NULL) {
+            free(text);
+            return file_size('E', "error.log");
+        }
+        free(text);
+        if (now_s() >= end) {
+            cr_assert_fail("%s: the portal list was not read in 30 s%s",
+                           when, log_tails("E"));
+        }
+        usleep(200000);
+    }
+}
+
+Test(visits_hosts, a_host_names_of_the_list_count_for_their_sites)
+{
+    long long before[5];
+    int i;
+
+    list_read(0, "at start");
+    for (i = 0; i < 5; i++) {
+        before[i] = hits_of(993051 + i);
+    }
+    pages('E', "/index.html", "h1.test", 3, 993051);
+    pages('E', "/index.html", "H1.TEST", 2, 993051);     /* any case */
+    pages('E', "/index.html", "h2.test", 4, 993053);     /* SiteHost wins */
+    pages('E', "/index.html", "h4.test", 5, 993054);     /* from an URL */
+    pages('E', "/index.html", "nowhere.test", 3, 0);     /* no site */
+    pages('E', "/style.css", "h1.test", 2, 0);           /* no page */
+    expect_hits(993051, before[0] + 5, 20, 2.5, "a host of the list", "E");
+    expect_hits(993053, before[2] + 4, 20, 0, "NewsApiSiteHost over the list",
+                "E");
+    expect_hits(993052, before[1], 0, 0, "a host NewsApiSiteHost took", "E");
+    expect_hits(993054, before[3] + 5, 20, 0, "an address", "E");
+}
+
+/* A commune that had no portal gets one in the database: its page views
+ * count once the list is read again (every NewsApiVisitFlushInterval:
+ * 1 s here), with no restart. */
+Test(visits_hosts, b_a_portal_added_later_counts_after_the_next_read)
+{
+    long at = file_size('E', "error.log");
+    long long before = hits_of(993055);
+
+    free(sql_run("INSERT INTO sites (id, district_id, commune_id, name,"
+                 " domain) VALUES (993055, 99303, 99303055,"
+                 " 'Trang TTĐT xã Tên Miền 5', 'h5.test')"));
+    list_read(at, "after a portal was added");
+    pages('E', "/index.html", "h5.test", 3, 993055);
+    expect_hits(993055, before + 3, 20, 2.5, "a portal added later", "E");
 }

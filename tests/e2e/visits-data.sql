@@ -25,17 +25,21 @@
 --   993025  <Location /restarts/>  (many graceful restarts in a row)
 --   993031 .. 993042  Host d1.test .. d12.test (Apache D, next to a site
 --           the database refuses: tests/e2e/visits-refused.conf)
+--   993051 .. 993055  district 99303: host names the portal list gives
+--           (Apache E, NewsApiSiteHostsFromList: tests/e2e/visits-hosts.conf);
+--           993055 is added by the test itself
 --
--- Re-runnable: everything of districts 99301 and 99302 is replaced.
+-- Re-runnable: everything of districts 99301, 99302 and 99303 is
+-- replaced.
 SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 DELETE FROM visits_daily WHERE site_id BETWEEN 993001 AND 993099;
-DELETE FROM sites WHERE district_id IN (99301, 99302);
-DELETE FROM communes WHERE district_id IN (99301, 99302);
-DELETE FROM districts WHERE id IN (99301, 99302);
+DELETE FROM sites WHERE district_id IN (99301, 99302, 99303);
+DELETE FROM communes WHERE district_id IN (99301, 99302, 99303);
+DELETE FROM districts WHERE id IN (99301, 99302, 99303);
 
 INSERT INTO districts (id, name) VALUES (99301, 'Huyện Thử Truy Cập'),
-    (99302, 'Huyện Thử Bộ Nhớ Đệm');
+    (99302, 'Huyện Thử Bộ Nhớ Đệm'), (99303, 'Huyện Thử Tên Miền');
 INSERT INTO communes (id, district_id, name) VALUES
     (99301002, 99301, 'Xã Biên Ngày'),
     (99301003, 99301, 'Xã Vắng Khách'),
@@ -89,6 +93,21 @@ INSERT INTO sites (id, district_id, commune_id, name, domain) VALUES
     (993040, 99301, 99301040, 'Trang TTĐT xã Bên Cạnh 10', 'd10.test'),
     (993041, 99301, 99301041, 'Trang TTĐT xã Bên Cạnh 11', 'd11.test'),
     (993042, 99301, 99301042, 'Trang TTĐT xã Bên Cạnh 12', 'd12.test');
+
+-- Host names from the database (the portal list): h1 counts for its
+-- own site, h2 for the site NewsApiSiteHost gives it instead (993053),
+-- h4 is written as an address ("https://H4.Test/") rather than a host.
+INSERT INTO communes (id, district_id, name) VALUES
+    (99303051, 99303, 'Xã Tên Miền 1'),
+    (99303052, 99303, 'Xã Tên Miền 2'),
+    (99303053, 99303, 'Xã Tên Miền 3'),
+    (99303054, 99303, 'Xã Tên Miền 4'),
+    (99303055, 99303, 'Xã Tên Miền 5');
+INSERT INTO sites (id, district_id, commune_id, name, domain) VALUES
+    (993051, 99303, 99303051, 'Trang TTĐT xã Tên Miền 1', 'h1.test'),
+    (993052, 99303, 99303052, 'Trang TTĐT xã Tên Miền 2', 'h2.test'),
+    (993053, 99303, 99303053, 'Trang TTĐT xã Tên Miền 3', 'h3.test'),
+    (993054, 99303, 99303054, 'Trang TTĐT xã Tên Miền 4', 'https://H4.Test/');
 
 -- Day boundaries of the range 2033-03-10 .. 2033-03-20 (a year no other
 -- test uses): the day before and the day after must stay out of

@@ -1,11 +1,12 @@
 /*
- * fuzz_request.c - newsapi_request_parse (both rule sets) on any body.
+ * fuzz_request.c - newsapi_request_parse (every rule set) on any body.
  *
  * Input: one byte of rules, then the request body as Apache hands it to
  * the parser (exactly len bytes, not NUL terminated: libFuzzer's buffer
  * ends where the body ends, so a read past it is an ASan report).
  *   bit 0      want_district (newsapi-commune) or not (newsapi-district)
  *   bits 1-2   max_range_days: 3660 (default), 0 (no limit), 1, 3660000
+ *   bit 3      the portal list instead: Huyen_Id optional, no dates
  *
  * Beyond "no crash, no undefined behaviour", every answer is checked:
  * an error is a 400 with a known code and a message that renders as
@@ -84,39 +85,10 @@ static void check_date(json_t *doc, const char *field,
                d->year);
 }
 
-static void check_success(const uint8_t *data, size_t size,
-                          const newsapi_rules_t *rules,
-                          const newsapi_params_t *out)
+/* An accepted Huyen_Id must be the number sent. */
+static void check_district(json_t *doc, const newsapi_params_t *out)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb((const char *)data, size,
-                             JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    newsapi_date_t next;
-    char buf[NEWSAPI_DATETIME_BUFSZ];
-    long span;
-
-    FUZZ_CHECK(json_is_object(doc), "accepted a body that is no object");
-    check_date(doc, NEWSAPI_F_FROM, &out->from);
-    check_date(doc, NEWSAPI_F_TO, &out->to);
-    span = newsapi_date_span(&out->from, &out->to);
-    FUZZ_CHECK(span >= 1, "accepted a reversed range");
-    FUZZ_CHECK(rules->max_range_days == 0 || span <= rules->max_range_days,
-               "accepted %ld days over the limit %ld", span,
-               rules->max_range_days);
-
-    /* SQL parameters: start at TuNgay 00:00:00, end the day after. */
-    newsapi_date_format_midnight(&out->from, 0, buf);
-    FUZZ_CHECK(strcmp(buf, out->sql_from) == 0, "sql_from %s",
-               out->sql_from);
-    newsapi_date_from_days(newsapi_date_to_days(&out->to) + 1, &next);
-    newsapi_date_format(&next, buf);
-    FUZZ_CHECK(strlen(out->sql_to) == 19 && memcmp(out->sql_to, buf, 10) == 0
-               && strcmp(out->sql_to + 10, " 00:00:00") == 0,
-               "sql_to %s for the day after %s", out->sql_to, buf);
-    FUZZ_CHECK(next.year <= NEWSAPI_DATE_MAX_YEAR, "range end %s past 9999",
-               out->sql_to);
-
-    if (rules->want_district) {
+    if (out->has_district) {
         json_t *v = json_object_get(doc, NEWSAPI_F_DISTRICT);
         char want[32];
 
@@ -145,6 +117,62 @@ static void check_success(const uint8_t *data, size_t size,
                        want);
         }
     }
+    else {
+        FUZZ_CHECK(out->sql_district[0] == '\0', "sql_district %s",
+                   out->sql_district);
+    }
+}
+
+static void check_success(const uint8_t *data, size_t size,
+                          const newsapi_rules_t *rules,
+                          const newsapi_params_t *out)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb((const char *)data, size,
+                             JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    newsapi_date_t next;
+    char buf[NEWSAPI_DATETIME_BUFSZ];
+    long span;
+    int given;
+
+    FUZZ_CHECK(json_is_object(doc), "accepted a body that is no object");
+    FUZZ_CHECK(out->has_range == !rules->no_dates, "has_range %d",
+               out->has_range);
+    given = json_object_get(doc, NEWSAPI_F_DISTRICT) != NULL
+            && !json_is_null(json_object_get(doc, NEWSAPI_F_DISTRICT));
+    FUZZ_CHECK(out->has_district
+               == (rules->want_district != NEWSAPI_DISTRICT_NONE && given),
+               "has_district %d", out->has_district);
+    if (rules->no_dates) {
+        FUZZ_CHECK(out->sql_from[0] == '\0' && out->sql_to[0] == '\0',
+                   "a range without dates");
+        check_district(doc, out);
+        json_decref(doc);
+        return;
+    }
+    check_date(doc, NEWSAPI_F_FROM, &out->from);
+    check_date(doc, NEWSAPI_F_TO, &out->to);
+    span = newsapi_date_span(&out->from, &out->to);
+    FUZZ_CHECK(span >= 1, "accepted a reversed range");
+    FUZZ_CHECK(rules->max_range_days == 0 || span <= rules->max_range_days,
+               "accepted %ld days over the limit %ld", span,
+               rules->max_range_days);
+
+    /* SQL parameters: start at TuNgay 00:00:00, end the day after. */
+    newsapi_date_format_midnight(&out->from, 0, buf);
+    FUZZ_CHECK(strcmp(buf, out->sql_from) == 0, "sql_from %s",
+               out->sql_from);
+    newsapi_date_from_days(newsapi_date_to_days(&out->to) + 1, &next);
+    newsapi_date_format(&next, buf);
+    FUZZ_CHECK(strlen(out->sql_to) == 19 && memcmp(out->sql_to, buf, 10) == 0
+               && strcmp(out->sql_to + 10, " 00:00:00") == 0,
+               "sql_to %s for the day after %s", out->sql_to, buf);
+    FUZZ_CHECK(next.year <= NEWSAPI_DATE_MAX_YEAR, "range end %s past 9999",
+               out->sql_to);
+
+    if (rules->want_district) {
+        check_district(doc, out);
+    }
     json_decref(doc);
 }
 
@@ -161,6 +189,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rules.want_district = data[0] & 1;
     rules.max_range_days = limits[(data[0] >> 1) & 3];
+    rules.no_dates = 0;
+    if (data[0] & 8) {
+        rules.want_district = NEWSAPI_DISTRICT_OPTIONAL;
+        rules.no_dates = 1;
+    }
     data++;
     size--;
 

@@ -33,9 +33,16 @@ hexbyte() {
 rm -rf "$C"
 
 # ---- fuzz_request: rules byte, then the body ------------------------------
-# rules: bit 0 commune, bits 1-2 limit (00 3660, 01 none, 10 one day, 11 max)
+# rules: bit 0 commune, bits 1-2 limit (00 3660, 01 none, 10 one day, 11 max),
+# bit 3 the portal list (Huyen_Id optional, no dates)
 R=fuzz_request
-D='\x00'; K='\x01'; DN='\x02'; KN='\x03'; D1='\x04'
+D='\x00'; K='\x01'; DN='\x02'; KN='\x03'; D1='\x04'; L='\x08'
+put $R list-every "$L"'{}'
+put $R list-null "$L"'{"Huyen_Id":null}'
+put $R list-one "$L"'{"Huyen_Id":401}'
+put $R list-string "$L"'{"Huyen_Id":"0401"}'
+put $R list-bad-dates-ignored "$L"'{"TuNgay":"2022-13-45","DenNgay":7}'
+put $R list-negative "$L"'{"Huyen_Id":-1,"TuNgay":"x"}'
 put $R district-valid "$D"'{"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}'
 put $R commune-valid-int "$K"'{"Huyen_Id":407,"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}'
 put $R commune-valid-string "$K"'{"Huyen_Id":"407","TuNgay":"2022-05-01","DenNgay":"2022-05-31"}'

@@ -171,6 +171,51 @@ Test(render_rows, all_ids_null_gives_empty_array)
     expect_bytes("[]");
 }
 
+/* Columns that may be null: the portal list's Id and Dia_Chi. */
+static const newsapi_column_t NCOLS_[] = {
+    {"Huyen_Id", NEWSAPI_COL_ID},
+    {"Id", NEWSAPI_COL_INT_OR_NULL},
+    {"Dia_Chi", NEWSAPI_COL_TEXT_OR_NULL},
+};
+
+Test(render_rows, nullable_columns_give_null)
+{
+    apr_array_header_t *rows = rows_new();
+    row_add(rows, 3, "401", "404", "ngason.thanhhoa.gov.vn");
+    row_add(rows, 3, "401", NULL, NULL);
+    row_add(rows, 3, "401", NULL, "thitran.ngason.thanhhoa.gov.vn");
+    row_add(rows, 3, "401", "0", "");
+    row_add(rows, 3, NULL, "9", "dropped");     /* NULL id: row left out */
+    render_ok(NCOLS_, 3, rows);
+    expect_bytes("[{\"Huyen_Id\":401,\"Id\":404,"
+                 "\"Dia_Chi\":\"ngason.thanhhoa.gov.vn\"},"
+                 "{\"Huyen_Id\":401,\"Id\":null,\"Dia_Chi\":null},"
+                 "{\"Huyen_Id\":401,\"Id\":null,"
+                 "\"Dia_Chi\":\"thitran.ngason.thanhhoa.gov.vn\"},"
+                 "{\"Huyen_Id\":401,\"Id\":0,\"Dia_Chi\":\"\"}]");
+}
+
+Test(render_rows, nullable_int_still_checked)
+{
+    apr_array_header_t *rows = rows_new();
+    row_add(rows, 3, "401", "x404", "a");
+    newsapi_error_t *e = newsapi_render_rows(pool, NCOLS_, 3, rows, &json,
+                                             &json_len);
+    cr_assert_not_null(e, "a non-integer Id was rendered");
+    cr_expect_eq(e->status, 500);
+    cr_expect(strstr(e->message, "column 2 (Id)") != NULL, "%s",
+              e->message);
+}
+
+Test(render_rows, nullable_text_cleaned_utf8)
+{
+    apr_array_header_t *rows = rows_new();
+    row_add(rows, 3, "1", "2", "x\xffy");
+    render_ok(NCOLS_, 3, rows);
+    expect_bytes("[{\"Huyen_Id\":1,\"Id\":2,"
+                 "\"Dia_Chi\":\"x\xEF\xBF\xBDy\"}]");
+}
+
 Test(render_rows, decimal_count)
 {
     apr_array_header_t *rows = rows_new();

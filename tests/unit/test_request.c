@@ -21,6 +21,7 @@ static newsapi_error_t *req_len(const char *body, apr_size_t len,
                                 int want_district, long max_days)
 {
     newsapi_rules_t rules;
+    memset(&rules, 0, sizeof(rules));
     rules.want_district = want_district;
     rules.max_range_days = max_days;
     memset(&P, 0x5a, sizeof(P));
@@ -591,6 +592,105 @@ Test(request, long_strings_no_crash)
 }
 
 /* ---- Content-Type ---- */
+
+/* ---- the portal list: Huyen_Id optional, no dates ---- */
+
+static newsapi_error_t *portals(const char *body)
+{
+    newsapi_rules_t rules = { .want_district = NEWSAPI_DISTRICT_OPTIONAL,
+                              .max_range_days = 1, .no_dates = 1 };
+    memset(&P, 0x5a, sizeof(P));
+    return newsapi_request_parse(pool, body, strlen(body), &rules, &P);
+}
+
+static void portals_ok(const char *body)
+{
+    newsapi_error_t *e = portals(body);
+    cr_assert_null(e, "%s: rejected: %d %s: %s", body, e ? e->status : 0,
+                   e ? e->code : "", e ? e->message : "");
+    cr_expect_eq(P.has_range, 0, "%s: a range", body);
+    cr_expect_str_eq(P.sql_from, "", "%s", body);
+    cr_expect_str_eq(P.sql_to, "", "%s", body);
+}
+
+Test(request, portals_every_district)
+{
+    static const char *all[] = {
+        "{}", " { } ", "{\"Huyen_Id\":null}", "{\"huyen_id\":401}",
+    };
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        portals_ok(all[i]);
+        cr_expect_eq(P.has_district, 0, "%s: a district", all[i]);
+        cr_expect_str_eq(P.sql_district, "", "%s", all[i]);
+    }
+}
+
+Test(request, portals_one_district)
+{
+    static const char *one[] = {
+        "{\"Huyen_Id\":401}", "{\"Huyen_Id\":\"401\"}",
+        "{\"Huyen_Id\":\"000401\"}",
+    };
+    for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+        portals_ok(one[i]);
+        cr_expect_eq(P.has_district, 1, "%s", one[i]);
+        cr_expect_eq(P.district, 401LL, "%s", one[i]);
+        cr_expect_str_eq(P.sql_district, "401", "%s", one[i]);
+    }
+    portals_ok("{\"Huyen_Id\":0}");
+    cr_expect_eq(P.has_district, 1, "0 is a code, not 'every district'");
+    cr_expect_str_eq(P.sql_district, "0");
+}
+
+/* Dates are members the list does not take: ignored like any unknown
+ * member, even when they would be refused elsewhere. */
+Test(request, portals_ignore_dates)
+{
+    portals_ok("{\"TuNgay\":\"2022-05-01\",\"DenNgay\":\"2022-05-31\"}");
+    portals_ok("{\"TuNgay\":\"2022-13-45\",\"DenNgay\":7}");
+    portals_ok("{\"Huyen_Id\":384,\"TuNgay\":\"2030-01-01\","
+               "\"DenNgay\":\"2020-01-01\"}");
+    cr_expect_eq(P.district, 384LL);
+}
+
+/* The same Huyen_Id rules as the commune endpoints. */
+Test(request, portals_district_refused_as_for_communes)
+{
+    static const struct {
+        const char *body, *code;
+    } bad[] = {
+        { "{\"Huyen_Id\":-1}", "invalid_value" },
+        { "{\"Huyen_Id\":\"-7\"}", "invalid_value" },
+        { "{\"Huyen_Id\":\"1234567890123456789\"}", "invalid_value" },
+        { "{\"Huyen_Id\":1.5}", "invalid_type" },
+        { "{\"Huyen_Id\":\"40a\"}", "invalid_type" },
+        { "{\"Huyen_Id\":\"\"}", "invalid_type" },
+        { "{\"Huyen_Id\":true}", "invalid_type" },
+        { "{\"Huyen_Id\":[401]}", "invalid_type" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        check_error(bad[i].body, portals(bad[i].body), 400, bad[i].code,
+                    "Huyen_Id");
+        check_error(bad[i].body, req(bad[i].body, 1, 3660), 400,
+                    bad[i].code, "Huyen_Id");
+    }
+    check_error("[]", portals("[]"), 400, "body_not_object", NULL);
+    check_error("{", portals("{"), 400, "malformed_json", NULL);
+    check_error("dup", portals("{\"Huyen_Id\":1,\"Huyen_Id\":2}"), 400,
+                "malformed_json", NULL);
+    check_error("empty", portals(""), 400, "malformed_json", NULL);
+}
+
+Test(request, ranges_still_set_has_range)
+{
+    expect_ok("{" DATES "}", 0, 3660);
+    cr_expect_eq(P.has_range, 1);
+    cr_expect_eq(P.has_district, 0);
+    cr_expect_str_eq(P.sql_district, "");
+    expect_ok("{\"Huyen_Id\":384," DATES "}", 1, 3660);
+    cr_expect_eq(P.has_range, 1);
+    cr_expect_eq(P.has_district, 1);
+}
 
 Test(json_type, accepted)
 {
