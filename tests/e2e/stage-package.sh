@@ -33,6 +33,7 @@ PKG_ENDPOINTS=(
     "newsapi-commune|{\"Huyen_Id\":407,$PKG_R}|Id Name SoLuong"
     "newsapi-visits-district|{$PKG_R}|$PKG_D $PKG_V"
     "newsapi-visits-commune|{\"Huyen_Id\":407,$PKG_R}|Id Name $PKG_V"
+    "newsapi-portals|{\"Huyen_Id\":401}|Huyen_Id Ten_Don_Vi Cap Id Dia_Chi Ghi_Chu"
     "newsapi-status||Requests DBQueries CacheEnabled"
 )
 PKG_NAME=libapache2-mod-newsapi
