@@ -1,0 +1,70 @@
+#!/bin/bash
+# tests/openapi/record.sh - sends the requests of a requests.tsv to real
+# Apaches and keeps every answer for tests/openapi/validate.mjs.
+#
+#   record.sh REQUESTS.tsv URL NODB_URL OUTDIR
+#
+# For the request on line N (comments and blank lines are not counted)
+# it writes OUTDIR/N.hdr (the answer's status line and headers, as curl
+# -D gives them) and OUTDIR/N.body.  Exits non-zero only when curl could
+# not get an answer at all.
+set -euo pipefail
+
+tsv=$1 url=$2 nodb=$3 out=$4
+mkdir -p "$out"
+
+# curl arguments for a request: method, content type, body from a file.
+send() {
+    local n=$1 base=$2 method=$3 path=$4 ctype=$5 bodyfile=$6
+    local args=(-s -S --max-time 30 -o "$out/$n.body" -D "$out/$n.hdr"
+                -X "$method" -H 'Expect:')
+    [ "$ctype" = - ] || args+=(-H "Content-Type: $ctype")
+    [ -z "$bodyfile" ] || args+=(--data-binary "@$bodyfile")
+    curl "${args[@]}" "$base$path"
+}
+
+n=0 slow_pid=
+while IFS=$'\t' read -r expect mode method path doc ctype body; do
+    case $expect in ''|'#'*) continue ;; esac
+    n=$((n + 1))
+    bodyfile=
+    if [ "$body" != - ]; then
+        bodyfile=$out/$n.req
+        printf '%s' "$body" > "$bodyfile"
+    fi
+    case $mode in
+    plain) send "$n" "$url" "$method" "$path" "$ctype" "$bodyfile" ;;
+    nodb)  send "$n" "$nodb" "$method" "$path" "$ctype" "$bodyfile" ;;
+    big)
+        bodyfile=$out/$n.req
+        { printf '{"TuNgay":"2022-05-01","DenNgay":"2022-05-31","x":"'
+          head -c 9000 /dev/zero | tr '\0' 'a'
+          printf '"}'; } > "$bodyfile"
+        send "$n" "$url" "$method" "$path" "$ctype" "$bodyfile" ;;
+    trickle)
+        # A chunked body whose end never comes: mod_reqtimeout's
+        # "RequestReadTimeout body=1" gives up on it after a second.
+        { printf '{"TuNgay":"2022-05-01",'; sleep 5; } \
+            | curl -s -S --max-time 30 -o "$out/$n.body" -D "$out/$n.hdr" \
+                   -X "$method" -H "Content-Type: $ctype" -H 'Expect:' \
+                   -T - "$url$path" ;;
+    slow)
+        send "$n" "$url" "$method" "$path" "$ctype" "$bodyfile" &
+        slow_pid=$!
+        # Until it holds the query slot (the status page says so).
+        for _ in $(seq 1 200); do
+            curl -s --max-time 5 "$url/newsapi-status?auto" \
+                | grep -q '^NewsApiDBQueriesRunning: 1$' && break
+            sleep 0.05
+        done ;;
+    busy)
+        send "$n" "$url" "$method" "$path" "$ctype" "$bodyfile"
+        if [ -n "$slow_pid" ]; then
+            wait "$slow_pid"
+            slow_pid=
+        fi ;;
+    *) echo "record.sh: line $n: unknown mode '$mode'" >&2; exit 2 ;;
+    esac
+done < "$tsv"
+[ -z "$slow_pid" ] || wait "$slow_pid"
+echo "record.sh: $n answers recorded in $out"
