@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { loadDoc, readRequests, validateAll } from './validate.mjs';
+import { commandLine, loadDoc, validateAll } from './validate.mjs';
 
 const schemas = (d) => d.components.schemas;
 
@@ -67,14 +67,7 @@ const mutations = {
         }
 };
 
-const [docFile, tsv, recdir, ...flags] = process.argv.slice(2);
-if (!recdir) {
-    console.error('usage: mutate.mjs DOC REQUESTS.tsv RECDIR ' +
-                  '[--portals-pending]');
-    process.exit(2);
-}
-const requests = readRequests(tsv);
-const opts = { portalsPending: flags.includes('--portals-pending') };
+const { docFile, recdir, requests, opts } = commandLine('mutate.mjs');
 const original = fs.readFileSync(docFile, 'utf8');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsapi-mutant-'));
 let missed = 0;

@@ -285,16 +285,23 @@ export function validateAll(doc, requests, recdir, opts = {})
     return { lines, failed, pending, examples };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// The command line both scripts take: DOC REQUESTS.tsv RECDIR [flags].
+export function commandLine(script)
+{
     const [docFile, tsv, recdir, ...flags] = process.argv.slice(2);
+
     if (!recdir) {
-        console.error('usage: validate.mjs DOC REQUESTS.tsv RECDIR ' +
+        console.error(`usage: ${script} DOC REQUESTS.tsv RECDIR ` +
                       '[--portals-pending]');
         process.exit(2);
     }
-    const requests = readRequests(tsv);
-    const r = validateAll(loadDoc(docFile), requests, recdir,
-                          { portalsPending: flags.includes('--portals-pending') });
+    return { docFile, recdir, requests: readRequests(tsv),
+             opts: { portalsPending: flags.includes('--portals-pending') } };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+    const { docFile, recdir, requests, opts } = commandLine('validate.mjs');
+    const r = validateAll(loadDoc(docFile), requests, recdir, opts);
     console.log(r.lines.join('\n'));
     console.log(`validate: ${requests.length - r.failed - r.pending} answers ` +
                 `valid, ${r.failed} invalid, ${r.pending} pending; ` +
