@@ -48,49 +48,60 @@ static apr_int64_t cache_enabled(int unused)
 
 /* Names are public: monitoring and scripts read them, so a row is never
  * renamed, only added.  Prometheus names follow its conventions
- * (snake_case, counters end in _total, added when printed). */
+ * (snake_case; "_total" is added to counters when printed).  The help
+ * is the HTML row's label and the Prometheus HELP line. */
 #define COUNTER(k, m, h, c) { .key = (k), .metric = (m), \
     .kind = NEWSAPI_FIG_COUNTER, .help = (h), .read = shm_counter, \
     .arg = (c) }
+#define GAUGE(k, m, h, f) { .key = (k), .metric = (m), \
+    .kind = NEWSAPI_FIG_GAUGE, .help = (h), .read = (f) }
 
 static const newsapi_figure_t figures[] = {
-    COUNTER("Requests", "requests", "API requests answered",
+    COUNTER("Requests", "requests",
+            "API requests answered",
             NEWSAPI_CTR_REQUESTS),
-    COUNTER("CacheHits", "cache_hits", "answered from the cache",
+    COUNTER("CacheHits", "cache_hits",
+            "API answers served from the cache",
             NEWSAPI_CTR_HITS),
-    COUNTER("CacheMisses", "cache_misses", "answered from the database",
+    COUNTER("CacheMisses", "cache_misses",
+            "API answers computed by the database",
             NEWSAPI_CTR_MISSES),
     COUNTER("CacheStale", "cache_stale",
-            "stale answers served on a database fault", NEWSAPI_CTR_STALE),
+            "Expired answers served because the database failed",
+            NEWSAPI_CTR_STALE),
     COUNTER("CacheStoreFails", "cache_store_fails",
-            "answers too big for the cache", NEWSAPI_CTR_STORE_FAILS),
+            "Answers too big for the cache",
+            NEWSAPI_CTR_STORE_FAILS),
     COUNTER("LeaseWaits", "lease_waits",
-            "requests that waited for another one filling the same answer",
+            "Requests that waited for another one computing the same answer",
             NEWSAPI_CTR_LEASE_WAITS),
     COUNTER("LeaseTimeouts", "lease_timeouts",
-            "requests that gave up waiting for another one's fill",
+            "Requests that gave up waiting for that answer",
             NEWSAPI_CTR_LEASE_TIMEOUTS),
-    COUNTER("DBQueries", "db_queries", "database queries run",
+    COUNTER("DBQueries", "db_queries",
+            "Database queries run",
             NEWSAPI_CTR_DB_QUERIES),
     COUNTER("DBErrors", "db_errors",
-            "database queries or connections that failed",
+            "Database queries or connections that failed",
             NEWSAPI_CTR_DB_ERRORS),
-    COUNTER("Busy", "busy", "requests refused: no query slot in time",
+    COUNTER("Busy", "busy",
+            "Requests refused with server_busy (no query slot in time)",
             NEWSAPI_CTR_BUSY),
-    COUNTER("ClientErrors", "client_errors", "client errors (4xx) answered",
+    COUNTER("ClientErrors", "client_errors",
+            "Requests refused before the database was asked "
+            "(400, 405, 408, 413, 415)",
             NEWSAPI_CTR_CLIENT_ERRORS),
-    { .key = "DBQueriesRunning", .metric = "db_queries_running",
-      .kind = NEWSAPI_FIG_GAUGE, .help = "database queries running now",
-      .read = queries_running },
-    { .key = "DBQueriesMax", .metric = "db_queries_max",
-      .kind = NEWSAPI_FIG_GAUGE,
-      .help = "database queries allowed at once (NewsApiMaxDBQueries)",
-      .read = queries_max },
-    { .key = "DBConnectionsInUse", .metric = "db_connections_in_use",
-      .kind = NEWSAPI_FIG_GAUGE, .help = "mod_dbd connections held now",
-      .read = connections_in_use },
+    GAUGE("DBQueriesRunning", "db_queries_running",
+          "Database queries running now",
+          queries_running),
+    GAUGE("DBQueriesMax", "db_queries_max",
+          "Database queries allowed at once (NewsApiMaxDBQueries)",
+          queries_max),
+    GAUGE("DBConnectionsInUse", "db_connections_in_use",
+          "mod_dbd connections held by requests now",
+          connections_in_use),
     { .key = "CacheEnabled", .metric = "cache_enabled",
-      .kind = NEWSAPI_FIG_FLAG, .help = "1 when answers are cached",
+      .kind = NEWSAPI_FIG_FLAG, .help = "1 when answers are cached, else 0",
       .read = cache_enabled }
 };
 

@@ -25,7 +25,8 @@ typedef struct {
     const char *metric;     /* Prometheus "newsapi_<metric>" ("_total"
                              * is added to counters) */
     newsapi_figure_kind_e kind;
-    const char *help;       /* HTML row and Prometheus HELP line */
+    const char *help;       /* HTML row and Prometheus HELP line: one
+                             * line, no backslash */
     newsapi_figure_read_fn *read;
     int arg;
 } newsapi_figure_t;
