@@ -22,7 +22,7 @@
 
 openapi_stage() {
     local odir=$TMP/openapi oapi=$REPO/tests/openapi t0 po pn closed
-    local pending= nreq nbusy f0
+    local pending= nreq nbusy nstale f0
 
     mkdir -p "$odir/node"
     chmod 755 "$odir"
@@ -45,8 +45,10 @@ openapi_stage() {
         for c in $(sed -n 's/^#define NEWSAPI_E_[A-Z_]* *"\([a-z_]*\)".*/\1/p' \
                    mod_newsapi/newsapi_error.h); do
             n=$((n + 1))
-            grep -q "^ *- $c\$" docs/openapi.yaml \
-                || { echo "openapi: error code $c is not in ErrorCode"; missing=1; }
+            if ! grep -q "^ *- $c\$" docs/openapi.yaml; then
+                echo "openapi: error code $c is not in ErrorCode"
+                missing=1
+            fi
         done
         [ "$n" -gt 10 ] || { echo "openapi: only $n codes found"; return 1; }
         echo "openapi: $n error codes, each in docs/openapi.yaml"
@@ -97,8 +99,10 @@ openapi_stage() {
                    !(p != "" && $4 ~ /^\/api\/donvi/)' \
                "$oapi/requests.tsv" | wc -l)
         nbusy=$(grep -c $'^503/server_busy\t' "$oapi/requests.tsv" || true)
+        nstale=$(grep -c $'^200/STALE\t' "$oapi/requests.tsv" || true)
         step "metrics: promtool, Prometheus = ?auto = ?json, counts" \
-            bash "$oapi/metrics.sh" "http://127.0.0.1:$po" "$nreq" "$nbusy"
+            bash "$oapi/metrics.sh" "http://127.0.0.1:$po" "$nreq" \
+            "$nbusy" "$nstale"
     fi
     "$APACHE_SH" stop "$TMP/httpd-openapi"
     "$APACHE_SH" stop "$TMP/httpd-openapi-nodb"

@@ -62,7 +62,8 @@ const mutations = {
         (d) => drop(d.components.headers['X-NewsApi-Cache'].schema.enum, 'HIT'),
     'a required header never sent (X-NewsApi-Cache on errors)':
         (d) => {
-            d.components.responses.BadRequestDistrict.headers['X-NewsApi-Cache'] =
+            const h = d.components.responses.BadRequestDistrict.headers;
+            h['X-NewsApi-Cache'] =
                 { $ref: '#/components/headers/X-NewsApi-Cache' };
         }
 };
@@ -96,8 +97,10 @@ for (const [name, change] of Object.entries(mutations)) {
     // Caught by an answer of the real server, not only by an example.
     if (r.failed > 0) {
         const first = r.lines.find((l) => l.startsWith('FAIL'));
+        const indent = '\n       ';
         console.log(`caught ${name}: ${r.failed} answers and ${r.examples} ` +
-                    `examples invalid, e.g.\n       ${first.split('\n').join('\n       ')}`);
+                    `examples invalid, e.g.${indent}` +
+                    first.split('\n').join(indent));
     }
     else {
         console.log(`MISSED ${name}: every answer still valid ` +

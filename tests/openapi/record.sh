@@ -4,6 +4,10 @@
 #
 #   record.sh REQUESTS.tsv URL NODB_URL OUTDIR
 #
+# NEWSAPI_DBDIR names the suite's MariaDB (tests/lib/mariadb.sh): the
+# table openapi_flag there says how long the query of /api/cu/huyen
+# sleeps (tests/openapi/openapi.conf); it is dropped at the end.
+#
 # For the request on line N (comments and blank lines are not counted)
 # it writes OUTDIR/N.hdr (the answer's status line and headers, as curl
 # -D gives them) and OUTDIR/N.body.  Exits non-zero only when curl could
@@ -12,6 +16,11 @@ set -euo pipefail
 
 tsv=$1 url=$2 nodb=$3 out=$4
 mkdir -p "$out"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+db() { "$here/../lib/mariadb.sh" sql "${NEWSAPI_DBDIR:?}" -e "$1"; }
+
+db "CREATE OR REPLACE TABLE openapi_flag (secs INT NOT NULL);
+    INSERT INTO openapi_flag VALUES (0)"
 
 # curl arguments for a request: method, content type, body from a file.
 send() {
@@ -63,8 +72,16 @@ while IFS=$'\t' read -r expect mode method path doc ctype body; do
             wait "$slow_pid"
             slow_pid=
         fi ;;
+    stale)
+        # The cached answer expires (NewsApiCacheTTL 1) while the query
+        # now outlasts NewsApiDBQueryTimeout: the database "fails".
+        db "UPDATE openapi_flag SET secs = 10"
+        sleep 1.2
+        send "$n" "$url" "$method" "$path" "$ctype" "$bodyfile"
+        db "UPDATE openapi_flag SET secs = 0" ;;
     *) echo "record.sh: line $n: unknown mode '$mode'" >&2; exit 2 ;;
     esac
 done < "$tsv"
 [ -z "$slow_pid" ] || wait "$slow_pid"
+db "DROP TABLE openapi_flag"
 echo "record.sh: $n answers recorded in $out"
