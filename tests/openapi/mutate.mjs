@@ -41,6 +41,10 @@ const mutations = {
     'a renamed field (VisitsDistrict DangTruyCap -> DangTruycap)':
         (d) => rename(schemas(d).VisitsDistrict, 'DangTruyCap',
                       'DangTruycap'),
+    'a renamed request field (CommuneRequest TuNgay -> Tu_Ngay)':
+        (d) => rename(schemas(d).CommuneRequest, 'TuNgay', 'Tu_Ngay'),
+    'a request type narrowed (Huyen_Id: integers only)':
+        (d) => { schemas(d).HuyenId.oneOf.pop(); },
     'a string where a number belongs (Id)':
         (d) => { schemas(d).Id.type = 'string'; },
     'a string where a number belongs (Huyen_Id of NewsDistrict)':

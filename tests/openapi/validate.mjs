@@ -10,6 +10,8 @@
 // schema, and its headers present (when required) and valid against their
 // schemas.  The schemas are JSON Schema 2020-12, which OpenAPI 3.1 uses
 // as it is, so they are compiled straight from the document by Ajv.
+// A request the server answered 200 must be valid against the request
+// body schema too.
 //
 // Why not Prism's validating proxy: with --errors it refuses a request
 // that breaks the document (422) before it reaches Apache, so the error
@@ -115,6 +117,27 @@ export function readRequests(tsv)
         });
 }
 
+// A request the server answered 200 must be one the document allows:
+// its request schemas are no stricter than the server.
+function requestProblems(doc, ajv, req, op, opAt)
+{
+    const [rb, at] = deref(doc, op.requestBody, [...opAt, 'requestBody']);
+    const ct = req.ctype.split(';')[0].trim().toLowerCase();
+    let value;
+
+    if (!rb.content || !rb.content[ct]) {
+        return [`request Content-Type ${ct} is not documented`];
+    }
+    try {
+        value = JSON.parse(req.body);
+    }
+    catch (e) {
+        return [`the request body is not JSON: ${e.message}`];
+    }
+    return check(ajv, [...at, 'content', ct, 'schema'], value, '(request)')
+        .map((e) => `request ${e}`);
+}
+
 // What is wrong with one answer, as a list of reasons (empty: valid).
 function answerProblems(doc, ajv, req, ans)
 {
@@ -137,11 +160,14 @@ function answerProblems(doc, ajv, req, ans)
     if (!op) {
         return [`${req.method} ${req.docPath} is not in the document`];
     }
-    let [resp, at] = deref(doc, op.responses[String(ans.status)],
-                           [...opAt, 'responses', String(ans.status)]);
+    const [resp, at] = deref(doc, op.responses[String(ans.status)],
+                             [...opAt, 'responses', String(ans.status)]);
     if (!resp) {
         return [`status ${ans.status} is not documented for ` +
                 `${req.method} ${req.docPath}`];
+    }
+    if (ans.status === 200 && op.requestBody) {
+        problems.push(...requestProblems(doc, ajv, req, op, opAt));
     }
     for (const [name, h0] of Object.entries(resp.headers || {})) {
         const [h, hat] = deref(doc, h0, [...at, 'headers', name]);
