@@ -56,7 +56,7 @@ static apr_int64_t cache_enabled(int unused)
 #define GAUGE(k, m, h, f) { .key = (k), .metric = (m), \
     .kind = NEWSAPI_FIG_GAUGE, .help = (h), .read = (f) }
 
-static const newsapi_figure_t figures[] = {
+static const newsapi_status_row_t figures[] = {
     COUNTER("Requests", "requests",
             "API requests answered",
             NEWSAPI_CTR_REQUESTS),
@@ -157,7 +157,7 @@ static void print_prometheus(request_rec *r, const apr_int64_t *v)
     apr_size_t i;
 
     for (i = 0; i < NFIGURES; i++) {
-        const newsapi_figure_t *f = &figures[i];
+        const newsapi_status_row_t *f = &figures[i];
         int counter = f->kind == NEWSAPI_FIG_COUNTER;
         const char *name = apr_pstrcat(r->pool, "newsapi_", f->metric,
                                        counter ? "_total" : "", NULL);

@@ -13,23 +13,28 @@ typedef enum {
     NEWSAPI_FIG_COUNTER,    /* only grows while Apache runs: "_total" */
     NEWSAPI_FIG_GAUGE,      /* a level that goes up and down */
     NEWSAPI_FIG_FLAG        /* a gauge of 0 or 1; JSON true/false */
-} newsapi_figure_kind_e;
+} newsapi_status_kind_e;
 
 /* Reads one figure, server-wide, now; arg is the row's .arg. */
-typedef apr_int64_t newsapi_figure_read_fn(int arg);
+typedef apr_int64_t newsapi_status_read_fn(int arg);
 
 /* One row of the status table in newsapi_status.c: every form (HTML,
- * ?auto, ?json, Prometheus) is rendered from that table. */
+ * ?auto, ?json, Prometheus) is rendered from that table.  A figure is
+ * added as one row there: COUNTER(...) for a counter of newsapi_shm, or
+ * GAUGE(...) with a reader of the type above, declared in the header of
+ * the file that owns the figure; .arg lets one reader serve several rows
+ * (one per index family, say).  Text that is no number (a provider's
+ * description, a state's reason) stays out of the table. */
 typedef struct {
     const char *key;        /* ?auto "NewsApi<key>", ?json "<key>" */
     const char *metric;     /* Prometheus "newsapi_<metric>" ("_total"
                              * is added to counters) */
-    newsapi_figure_kind_e kind;
+    newsapi_status_kind_e kind;
     const char *help;       /* HTML row and Prometheus HELP line: one
                              * line, no backslash */
-    newsapi_figure_read_fn *read;
+    newsapi_status_read_fn *read;
     int arg;
-} newsapi_figure_t;
+} newsapi_status_row_t;
 
 /* SetHandler newsapi-status (HTML, ?auto, ?json, ?format=prometheus)
  * and SetHandler newsapi-metrics (always Prometheus). */
