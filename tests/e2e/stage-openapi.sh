@@ -65,8 +65,8 @@ openapi_stage() {
 
     # The portal list exists once the module has its handler; until then
     # /api/donvi is Apache's 404 and validate.mjs says so.
-    if ! grep -q 'newsapi-portals' "$REPO/mod_newsapi/.libs/mod_newsapi.so"
-    then
+    if ! grep -q 'newsapi-portals' \
+            "${NEWSAPI_MODULE:-$REPO/mod_newsapi/.libs/mod_newsapi.so}"; then
         pending=--portals-pending
         echo "openapi: the module has no newsapi-portals handler:" \
              "/api/donvi requests are expected to be 404 (PENDING)"
