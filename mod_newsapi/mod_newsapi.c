@@ -16,7 +16,8 @@
  *   newsapi_sql      configuration-time checks of the admin's SQL (pure)
  *   newsapi_cache    the answer cache on a socache provider
  *   newsapi_shm      counters, stampede leases and query slots
- *   newsapi_status   the status page and mod_status section
+ *   newsapi_status   the status page (HTML, ?auto, ?json, Prometheus),
+ *                    /metrics and the mod_status section
  *   newsapi_visits   counting page views and flushing them
  *   newsapi_portals  the portal list: one district, no-portal notes (pure)
  *   newsapi_hosts    the list's host names for the visit counter (shm)
@@ -290,7 +291,8 @@ static int newsapi_handler(request_rec *r)
     if (r->handler == NULL) {
         return DECLINED;
     }
-    if (strcmp(r->handler, "newsapi-status") == 0) {
+    if (strcmp(r->handler, "newsapi-status") == 0
+        || strcmp(r->handler, "newsapi-metrics") == 0) {
         return newsapi_status_handler(r);
     }
     for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
