@@ -13,6 +13,7 @@
 #include "http_main.h"
 #include "util_cfgtree.h"
 
+#include "newsapi_admit.h"
 #include "newsapi_config.h"
 #include "newsapi_shm.h"
 #include "newsapi_sql.h"
@@ -150,6 +151,7 @@ void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     (void)s;
     c->query_wait = -1;
+    c->max_waiting = -1;
     c->query_timeout = -1;
     c->flush_interval = -1;
     c->online_window = -1;
@@ -307,6 +309,10 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
     case NEWSAPI_SRV_QUERY_TIMEOUT:
         err = parse_number(cmd, arg, 0, 86400, &v);
         c->query_timeout = (long)v;
+        break;
+    case NEWSAPI_SRV_MAX_WAITING:
+        err = parse_number(cmd, arg, 0, NEWSAPI_MAX_WAITERS, &v);
+        c->max_waiting = (int)v;
         break;
     case NEWSAPI_SRV_ONLINE_WINDOW:
         err = parse_number(cmd, arg, 1, 1440, &v);
@@ -507,6 +513,9 @@ static void finish_global(apr_pool_t *p, server_rec *s,
     }
     if (c->query_timeout < 0) {
         c->query_timeout = NEWSAPI_DEFAULT_QUERY_TIMEOUT;
+    }
+    if (c->max_waiting < 0) {
+        c->max_waiting = newsapi_admit_default_waiting(s);
     }
     if (!c->utc_offset_set) {
         c->utc_offset_minutes = NEWSAPI_DEFAULT_UTC_OFFSET;

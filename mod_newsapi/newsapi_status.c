@@ -8,6 +8,7 @@
 #include "http_protocol.h"
 #include "mod_status.h"
 
+#include "newsapi_admit.h"
 #include "newsapi_cache.h"
 #include "newsapi_config.h"
 #include "newsapi_shm.h"
@@ -31,7 +32,15 @@ static const struct {
       NEWSAPI_CTR_LEASE_TIMEOUTS },
     { "DBQueries", "database queries", NEWSAPI_CTR_DB_QUERIES },
     { "DBErrors", "database errors", NEWSAPI_CTR_DB_ERRORS },
-    { "Busy", "refused: query slots busy", NEWSAPI_CTR_BUSY },
+    { "Busy", "refused: no query slot in time", NEWSAPI_CTR_BUSY },
+    { "BusyWaiting", "refused: too many waiting", NEWSAPI_CTR_BUSY_WAITING },
+    { "BusyDBD", "refused: no mod_dbd connection in time",
+      NEWSAPI_CTR_BUSY_DBD },
+    { "DBDownRefused", "refused: database down", NEWSAPI_CTR_DOWN_REFUSED },
+    { "DBOutages", "database outages", NEWSAPI_CTR_OUTAGES },
+    { "DBProbes", "probes while it was down", NEWSAPI_CTR_PROBES },
+    { "DBAcquires", "connections asked of mod_dbd",
+      NEWSAPI_CTR_DB_ACQUIRES },
     { "ClientErrors", "client errors (4xx)", NEWSAPI_CTR_CLIENT_ERRORS }
 };
 
@@ -40,11 +49,16 @@ static const struct {
 static void print_auto(request_rec *r, int queries_running)
 {
     const newsapi_srv_conf_t *g = newsapi_conf_global();
+    newsapi_figure_t f[NEWSAPI_ADMIT_NFIGURES];
     apr_size_t i;
 
     for (i = 0; i < NCOUNTERS; i++) {
         ap_rprintf(r, "NewsApi%s: %" APR_UINT64_T_FMT "\n", counters[i].key,
                    newsapi_shm_get(counters[i].counter));
+    }
+    newsapi_admit_figures(f);
+    for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
+        ap_rprintf(r, "NewsApi%s: %lld\n", f[i].key, f[i].value);
     }
     ap_rprintf(r, "NewsApiDBQueriesRunning: %d\nNewsApiDBQueriesMax: %d\n"
                "NewsApiDBConnectionsInUse: %ld\n", queries_running,
@@ -55,12 +69,17 @@ static void print_auto(request_rec *r, int queries_running)
 static void print_json(request_rec *r, int queries_running)
 {
     const newsapi_srv_conf_t *g = newsapi_conf_global();
+    newsapi_figure_t f[NEWSAPI_ADMIT_NFIGURES];
     apr_size_t i;
 
     ap_rputs("{", r);
     for (i = 0; i < NCOUNTERS; i++) {
         ap_rprintf(r, "\"%s\":%" APR_UINT64_T_FMT ",", counters[i].key,
                    newsapi_shm_get(counters[i].counter));
+    }
+    newsapi_admit_figures(f);
+    for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
+        ap_rprintf(r, "\"%s\":%lld,", f[i].key, f[i].value);
     }
     /* The cache's description is free text from httpd.conf: the JSON
      * form keeps to numbers and flags. */
@@ -73,6 +92,7 @@ static void print_json(request_rec *r, int queries_running)
 static void print_html(request_rec *r, int queries_running)
 {
     const newsapi_srv_conf_t *g = newsapi_conf_global();
+    newsapi_figure_t f[NEWSAPI_ADMIT_NFIGURES];
     apr_size_t i;
 
     ap_rputs("<table>\n", r);
@@ -80,6 +100,11 @@ static void print_html(request_rec *r, int queries_running)
         ap_rprintf(r, "<tr><th align=\"left\">%s</th><td>%" APR_UINT64_T_FMT
                    "</td></tr>\n", counters[i].label,
                    newsapi_shm_get(counters[i].counter));
+    }
+    newsapi_admit_figures(f);
+    for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
+        ap_rprintf(r, "<tr><th align=\"left\">%s</th><td>%lld</td></tr>\n",
+                   f[i].label, f[i].value);
     }
     ap_rprintf(r, "<tr><th align=\"left\">database queries running</th>"
                "<td>%d of %d</td></tr>\n<tr><th align=\"left\">mod_dbd "

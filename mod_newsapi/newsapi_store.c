@@ -17,6 +17,8 @@
 #include "apr_strings.h"
 #include "mod_dbd.h"
 
+#include "newsapi_admit.h"
+#include "newsapi_dbstate.h"
 #include "newsapi_render.h"
 #include "newsapi_shm.h"
 #include "newsapi_config.h"
@@ -120,7 +122,9 @@ static void limit_statement_time(const call_t *c, ap_dbd_t *conn)
 /* With reconnect=0 mod_dbd hands out a dead pooled connection once, finds
  * it dead and throws it away, returning NULL.  After a database restart
  * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
- * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one. */
+ * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one.
+ * While the database is marked down nothing is asked: the probe of
+ * newsapi_dbstate finds out when it is back. */
 static ap_dbd_t *acquire(const call_t *c)
 {
     newsapi_srv_conf_t *conf = ap_get_module_config(c->s->module_config,
@@ -129,25 +133,36 @@ static ap_dbd_t *acquire(const call_t *c)
                                               : NEWSAPI_DBD_DEFAULT_NMAX + 1;
     int i;
 
+    if (newsapi_dbstate_is_down()) {
+        return NULL;
+    }
     for (i = 1; i <= attempts; i++) {
-        ap_dbd_t *conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
+        ap_dbd_t *conn;
 
+        newsapi_shm_add(NEWSAPI_CTR_DB_ACQUIRES, 1);
+        conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
         if (conn != NULL) {
             limit_statement_time(c, conn);
             if (c->r) {
                 note_conn(c->r);
             }
             if (i > 1) {
-                say(c, APLOG_INFO, NEWSAPI_LOGNO(0204) "database connection "
-                    "obtained at attempt %d (dead pooled connections "
-                    "discarded)", i);
+                say(c, APLOG_DEBUG, NEWSAPI_LOGNO(0204) "database "
+                    "connection obtained at attempt %d (dead pooled "
+                    "connections discarded)", i);
             }
             return conn;
         }
     }
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after %d "
-        "attempts; mod_dbd's messages above give the cause", attempts);
+    if (!newsapi_dbstate_is_down()) {
+        say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after "
+            "%d attempts; mod_dbd's messages above give the cause",
+            attempts);
+    }
+    newsapi_dbstate_failed(c->s, apr_psprintf(c->p, "no connection from "
+                                              "mod_dbd after %d attempts",
+                                              attempts));
     return NULL;
 }
 
@@ -163,6 +178,16 @@ static int is_statement_fault(int err)
     default:
         return 0;
     }
+}
+
+/* Errors of a database that is up but slow: a statement stopped by
+ * NewsApiDBQueryTimeout (MariaDB 1969, MySQL 3024), interrupted (1317),
+ * or that waited too long for a lock (1205, 1213).  They fail one
+ * request, not the database. */
+static int is_slow(int err)
+{
+    return err == 1969 || err == 3024 || err == 1317 || err == 1205
+           || err == 1213;
 }
 
 static newsapi_error_t *unavailable(apr_pool_t *p)
@@ -186,11 +211,20 @@ static newsapi_error_t *db_fault(const call_t *c, ap_dbd_t *conn,
     const char *msg = apr_dbd_error(conn->driver, conn->handle, err);
     int internal = is_statement_fault(err);
 
+    msg = (msg && *msg) ? msg : "(no message)";
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database error "
-        "%d: %s%s", what, q->directive, err,
-        (msg && *msg) ? msg : "(no message)",
-        internal ? " (check the SQL against your schema)" : "");
+    /* Once the database is marked down, its story is newsapi_dbstate's:
+     * the requests that were running when it went are not told again. */
+    if (internal || is_slow(err) || !newsapi_dbstate_is_down()) {
+        say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database "
+            "error %d: %s%s", what, q->directive, err, msg,
+            internal ? " (check the SQL against your schema)" : "");
+    }
+    if (!internal && !is_slow(err)) {
+        newsapi_dbstate_failed(c->s, apr_psprintf(c->p, "%s of %s: error "
+                                                  "%d: %s", what,
+                                                  q->directive, err, msg));
+    }
     return internal ? misconfigured(c->p) : unavailable(c->p);
 }
 
@@ -311,6 +345,9 @@ newsapi_error_t *newsapi_store_select(request_rec *r,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
+    if ((e = newsapi_admit_dbd_request(r)) != NULL) {
+        return e;
+    }
     if ((conn = acquire(&c)) == NULL) {
         return unavailable(r->pool);
     }
@@ -328,10 +365,15 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
+    if (newsapi_admit_dbd_take(s) != 0) {
+        return APR_ECONNREFUSED;
+    }
     if ((conn = acquire(&c)) == NULL) {
+        newsapi_admit_dbd_give(s);
         return APR_ECONNREFUSED;
     }
     e = execute(&c, conn, q, args, NULL);
     dbd_close(s, conn);
+    newsapi_admit_dbd_give(s);
     return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }
