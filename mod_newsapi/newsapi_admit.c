@@ -310,7 +310,7 @@ void newsapi_admit_figures(newsapi_figure_t out[NEWSAPI_ADMIT_NFIGURES])
                                  now.probing };
     out[3] = (newsapi_figure_t){ "DBRefusedThisOutage",
                                  "refused in this outage",
-                                 (long long)now.refused };
+                                 (apr_int64_t)now.refused };
     out[4] = (newsapi_figure_t){ "DBWaiting", "waiting for a query slot",
                                  newsapi_shm_waiters(g->max_waiting) };
     out[5] = (newsapi_figure_t){ "DBMaxWaiting", "may wait at most",

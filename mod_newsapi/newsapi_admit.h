@@ -44,7 +44,7 @@ void newsapi_admit_dbd_give(server_rec *s);
 typedef struct {
     const char *key;            /* ?auto and JSON name */
     const char *label;          /* HTML */
-    long long value;
+    apr_int64_t value;
 } newsapi_figure_t;
 #define NEWSAPI_ADMIT_NFIGURES 6
 void newsapi_admit_figures(newsapi_figure_t out[NEWSAPI_ADMIT_NFIGURES]);

@@ -58,7 +58,7 @@ static void print_auto(request_rec *r, int queries_running)
     }
     newsapi_admit_figures(f);
     for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
-        ap_rprintf(r, "NewsApi%s: %lld\n", f[i].key, f[i].value);
+        ap_rprintf(r, "NewsApi%s: %" APR_INT64_T_FMT "\n", f[i].key, f[i].value);
     }
     ap_rprintf(r, "NewsApiDBQueriesRunning: %d\nNewsApiDBQueriesMax: %d\n"
                "NewsApiDBConnectionsInUse: %ld\n", queries_running,
@@ -79,7 +79,7 @@ static void print_json(request_rec *r, int queries_running)
     }
     newsapi_admit_figures(f);
     for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
-        ap_rprintf(r, "\"%s\":%lld,", f[i].key, f[i].value);
+        ap_rprintf(r, "\"%s\":%" APR_INT64_T_FMT ",", f[i].key, f[i].value);
     }
     /* The cache's description is free text from httpd.conf: the JSON
      * form keeps to numbers and flags. */
@@ -103,7 +103,8 @@ static void print_html(request_rec *r, int queries_running)
     }
     newsapi_admit_figures(f);
     for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
-        ap_rprintf(r, "<tr><th align=\"left\">%s</th><td>%lld</td></tr>\n",
+        ap_rprintf(r, "<tr><th align=\"left\">%s</th><td>%" APR_INT64_T_FMT
+                   "</td></tr>\n",
                    f[i].label, f[i].value);
     }
     ap_rprintf(r, "<tr><th align=\"left\">database queries running</th>"
