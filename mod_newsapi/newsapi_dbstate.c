@@ -167,9 +167,7 @@ static apr_uint64_t take_lease(apr_time_t now)
     return apr_atomic_cas64(&st->lease, mine, cur) == cur ? mine : 0;
 }
 
-/* One connection, opened and closed: NULL when the database answered,
- * else why not. */
-static const char *probe(server_rec *s, apr_pool_t *p)
+const char *newsapi_dbstate_probe(server_rec *s, apr_pool_t *p)
 {
     apr_dbd_t *handle = NULL;
     const char *err = NULL;
@@ -226,7 +224,7 @@ int newsapi_dbstate_check(server_rec *s, apr_pool_t *pool)
         return 0;
     }
     apr_pool_create(&p, pool);
-    why = probe(s, p);
+    why = newsapi_dbstate_probe(s, p);
     if (why == NULL) {
         mark_up(s);
     }

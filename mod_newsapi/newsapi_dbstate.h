@@ -33,6 +33,10 @@ newsapi_error_t *newsapi_dbstate_gate(request_rec *r);
 /* The 503 of a request refused because the database is down (counted). */
 newsapi_error_t *newsapi_dbstate_refuse(request_rec *r);
 
+/* One connection of our own, opened and closed (counted as a probe):
+ * NULL when the database answered, else why not (its message). */
+const char *newsapi_dbstate_probe(server_rec *s, apr_pool_t *p);
+
 /* A query or connection failed for a reason that is not the statement's:
  * marks the database down (the first caller logs the cause). */
 void newsapi_dbstate_failed(server_rec *s, const char *cause);

@@ -101,12 +101,22 @@ static void limit_statement_time(const call_t *c, ap_dbd_t *conn)
 {
     static const char mark[] = "newsapi_timeout_set";
     long secs = newsapi_conf_global()->query_timeout;
+    long wait = newsapi_conf_global()->query_wait;
     int nrows = 0;
 
-    if (secs <= 0 || apr_hash_get(conn->prepared, mark, APR_HASH_KEY_STRING)) {
+    if (apr_hash_get(conn->prepared, mark, APR_HASH_KEY_STRING)) {
         return;
     }
     apr_hash_set(conn->prepared, mark, APR_HASH_KEY_STRING, mark);
+    /* A statement blocked by a table lock (LOCK TABLES, a schema change)
+     * waits no longer than a request waits for a query slot: the lock
+     * may be held for minutes, and every blocked statement holds a slot
+     * and a connection.  Both servers know lock_wait_timeout. */
+    apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
+        c->p, "SET SESSION lock_wait_timeout = %ld", wait > 1 ? wait : 1));
+    if (secs <= 0) {
+        return;
+    }
     if (apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
             c->p, "SET SESSION max_statement_time = %ld", secs)) == 0) {
         return;
@@ -131,16 +141,23 @@ static ap_dbd_t *acquire(const call_t *c)
                                                     &newsapi_module);
     int attempts = conf->acquire_attempts > 0 ? conf->acquire_attempts
                                               : NEWSAPI_DBD_DEFAULT_NMAX + 1;
+    const char *why = NULL;
     int i;
 
     if (newsapi_dbstate_is_down()) {
         return NULL;
     }
-    for (i = 1; i <= attempts; i++) {
+    for (i = 1; i <= attempts && why == NULL; i++) {
         ap_dbd_t *conn;
 
         newsapi_shm_add(NEWSAPI_CTR_DB_ACQUIRES, 1);
         conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
+        /* A NULL is a dead pooled connection thrown away, or the database
+         * gone: one connection of our own tells which, so that a database
+         * that is gone costs one attempt, not DBDMax + 1. */
+        if (conn == NULL && i == 1) {
+            why = newsapi_dbstate_probe(c->s, c->p);
+        }
         if (conn != NULL) {
             limit_statement_time(c, conn);
             if (c->r) {
@@ -155,14 +172,16 @@ static ap_dbd_t *acquire(const call_t *c)
         }
     }
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    if (!newsapi_dbstate_is_down()) {
+    if (why == NULL && !newsapi_dbstate_is_down()) {
         say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after "
             "%d attempts; mod_dbd's messages above give the cause",
             attempts);
     }
-    newsapi_dbstate_failed(c->s, apr_psprintf(c->p, "no connection from "
-                                              "mod_dbd after %d attempts",
-                                              attempts));
+    newsapi_dbstate_failed(c->s, why ? apr_pstrcat(c->p, "no connection: ",
+                                                   why, NULL)
+                                     : apr_psprintf(c->p, "no connection "
+                                                    "from mod_dbd after %d "
+                                                    "attempts", attempts));
     return NULL;
 }
 
@@ -278,7 +297,9 @@ static newsapi_error_t *execute(const call_t *c, ap_dbd_t *conn,
         return db_fault(c, conn, q, "preparing", rv);
     }
     rv = run(c, conn, q, stmt, args, res);
-    if (rv != 0 && was_cached) {
+    /* Not for a slow statement (it would wait as long again) nor a lost
+     * connection (preparing fails too). */
+    if (rv != 0 && was_cached && !is_slow(rv) && rv != 2006 && rv != 2013) {
         say(c, APLOG_INFO, NEWSAPI_LOGNO(0205) "%s failed with error %d on "
             "a pooled connection; preparing it again", q->directive, rv);
         apr_hash_set(conn->prepared, q->label, APR_HASH_KEY_STRING, NULL);
