@@ -605,7 +605,7 @@ if [ "$WRITE_RESULTS" = 1 ]; then
         echo "Columns: *ok* the documented answer (200 checked, or the expected"\
              "4xx of a bad request); *stale* a 200 from an expired cache entry;"\
              "*503 db* / *503 busy* the documented 503 with Retry-After"\
-             "(busy: no query slot within NewsApiDBQueryWait);"\
+             "(busy: no query slot or connection within NewsApiDBQueryWait, or too many waiting);"\
              "*conn err* the connection failed (in-flight requests of a killed"\
              "child; with more clients than workers httpd's event MPM closes idle"\
              "kept-alive connections and every 503 closes its connection, and a"\
