@@ -238,6 +238,7 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return !OK;
     }
     newsapi_conf_finish(pconf, s);
+    newsapi_admit_post_config(s);
     /* The first of the two startup passes only checks the configuration:
      * shared memory made now would be thrown away. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {

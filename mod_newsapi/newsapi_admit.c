@@ -25,10 +25,15 @@ APLOG_USE_MODULE(newsapi);
 
 #define BUSY_GAP   apr_time_from_sec(5)
 
-int newsapi_admit_default_waiting(server_rec *s)
+void newsapi_admit_post_config(server_rec *s)
 {
+    newsapi_srv_conf_t *c = ap_get_module_config(s->module_config,
+                                                 &newsapi_module);
     int daemons = 0, threads = 0, n;
 
+    if (c->max_waiting >= 0) {
+        return;
+    }
     if (ap_mpm_query(AP_MPMQ_MAX_DAEMONS, &daemons) != APR_SUCCESS) {
         daemons = 1;
     }
@@ -36,11 +41,11 @@ int newsapi_admit_default_waiting(server_rec *s)
         threads = 1;
     }
     n = newsapi_limits_default_waiting(daemons, threads);
-    n = n < NEWSAPI_MAX_WAITERS ? n : NEWSAPI_MAX_WAITERS;
+    c->max_waiting = n < NEWSAPI_MAX_WAITERS ? n : NEWSAPI_MAX_WAITERS;
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, NEWSAPI_LOGNO(0710)
                  "NewsApiDBMaxWaiting %d: a quarter of %d processes x %d "
-                 "threads", n, daemons, threads > 0 ? threads : 1);
-    return n;
+                 "threads", c->max_waiting, daemons,
+                 threads > 0 ? threads : 1);
 }
 
 static newsapi_error_t *busy(request_rec *r, const char *why)

@@ -19,9 +19,9 @@
 #include "newsapi.h"
 #include "newsapi_error.h"
 
-/* post_config: NewsApiDBMaxWaiting when the admin did not set it, from
- * the MPM's worker count (logged at debug). */
-int newsapi_admit_default_waiting(server_rec *s);
+/* post_config, after newsapi_conf_finish: NewsApiDBMaxWaiting when the
+ * admin did not set it, from the MPM's worker count (logged at debug). */
+void newsapi_admit_post_config(server_rec *s);
 /* child_init: the per-process bounds on mod_dbd's pools. */
 void newsapi_admit_child_init(apr_pool_t *pchild, server_rec *s);
 

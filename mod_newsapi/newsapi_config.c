@@ -13,7 +13,6 @@
 #include "http_main.h"
 #include "util_cfgtree.h"
 
-#include "newsapi_admit.h"
 #include "newsapi_config.h"
 #include "newsapi_shm.h"
 #include "newsapi_sql.h"
@@ -513,9 +512,6 @@ static void finish_global(apr_pool_t *p, server_rec *s,
     }
     if (c->query_timeout < 0) {
         c->query_timeout = NEWSAPI_DEFAULT_QUERY_TIMEOUT;
-    }
-    if (c->max_waiting < 0) {
-        c->max_waiting = newsapi_admit_default_waiting(s);
     }
     if (!c->utc_offset_set) {
         c->utc_offset_minutes = NEWSAPI_DEFAULT_UTC_OFFSET;
