@@ -209,6 +209,24 @@ static int is_slow(int err)
            || err == 1213;
 }
 
+/* Errors that say the database (or the way to it) is out, not this
+ * statement: the client library's own (2000-2999: no connection, server
+ * gone, connection lost), refused or dropped connections (too many,
+ * access denied, shutting down, network errors, killed).  Anything else
+ * (a constraint, bad data) fails one statement only. */
+static int is_outage(int err)
+{
+    switch (err) {
+    case 1040: case 1045: case 1053: case 1077: case 1078: case 1079:
+    case 1080: case 1152: case 1153: case 1154: case 1155: case 1156:
+    case 1157: case 1158: case 1159: case 1160: case 1161: case 1184:
+    case 1203: case 1226: case 1927: case 4031:
+        return 1;
+    default:
+        return err >= 2000 && err < 3000;
+    }
+}
+
 static newsapi_error_t *unavailable(apr_pool_t *p)
 {
     return newsapi_error_make(p, 503, NEWSAPI_E_DB, NULL,
@@ -234,12 +252,12 @@ static newsapi_error_t *db_fault(const call_t *c, ap_dbd_t *conn,
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
     /* Once the database is marked down, its story is newsapi_dbstate's:
      * the requests that were running when it went are not told again. */
-    if (internal || is_slow(err) || !newsapi_dbstate_is_down()) {
+    if (!is_outage(err) || !newsapi_dbstate_is_down()) {
         say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database "
             "error %d: %s%s", what, q->directive, err, msg,
             internal ? " (check the SQL against your schema)" : "");
     }
-    if (!internal && !is_slow(err)) {
+    if (is_outage(err)) {
         newsapi_dbstate_failed(c->s, apr_psprintf(c->p, "%s of %s: error "
                                                   "%d: %s", what,
                                                   q->directive, err, msg));

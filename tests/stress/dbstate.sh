@@ -181,4 +181,11 @@ if want_full outage50; then
     [ "$OUT_FAIL" = 0 ] || VERDICT=FAIL
     record outage50 "$VERDICT" "$NOTE"
 fi
+
+    # its pooled connections would count against the other Apache's
+    # DBDMax in the scenarios that follow
+    if [ -n "$DEF_URL" ]; then
+        "$APACHE_SH" stop "$HTTPD_DEF" >&2
+        DEF_URL=
+    fi
 }
