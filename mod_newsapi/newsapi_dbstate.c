@@ -241,8 +241,10 @@ int newsapi_dbstate_check(server_rec *s, apr_pool_t *pool)
 
 newsapi_error_t *newsapi_dbstate_gate(request_rec *r)
 {
-    return newsapi_dbstate_check(r->server, r->pool) ? NULL
-                                                     : newsapi_dbstate_refuse(r);
+    if (newsapi_dbstate_check(r->server, r->pool)) {
+        return NULL;
+    }
+    return newsapi_dbstate_refuse(r);
 }
 
 long newsapi_dbstate_retry_after(long busy_secs)

@@ -58,7 +58,8 @@ static void print_auto(request_rec *r, int queries_running)
     }
     newsapi_admit_figures(f);
     for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
-        ap_rprintf(r, "NewsApi%s: %" APR_INT64_T_FMT "\n", f[i].key, f[i].value);
+        ap_rprintf(r, "NewsApi%s: %" APR_INT64_T_FMT "\n", f[i].key,
+                   f[i].value);
     }
     ap_rprintf(r, "NewsApiDBQueriesRunning: %d\nNewsApiDBQueriesMax: %d\n"
                "NewsApiDBConnectionsInUse: %ld\n", queries_running,
@@ -104,8 +105,7 @@ static void print_html(request_rec *r, int queries_running)
     newsapi_admit_figures(f);
     for (i = 0; i < NEWSAPI_ADMIT_NFIGURES; i++) {
         ap_rprintf(r, "<tr><th align=\"left\">%s</th><td>%" APR_INT64_T_FMT
-                   "</td></tr>\n",
-                   f[i].label, f[i].value);
+                   "</td></tr>\n", f[i].label, f[i].value);
     }
     ap_rprintf(r, "<tr><th align=\"left\">database queries running</th>"
                "<td>%d of %d</td></tr>\n<tr><th align=\"left\">mod_dbd "

@@ -119,7 +119,8 @@ if want lock; then
     ratio=$(awk -v b="$b_n" -v d="$d_n" -v l="$lockfor" \
         'BEGIN { printf "%.0f", (b > 0 ? 100 * (d / l) / (b / 3) : 0) }')
     NOTE="$NOTE; cached before the lock: $b_n ($((b_n / 3))/s), p99 $b_p99 ms, $b_bad not 200; during: $d_n ($((d_n / lockfor))/s, ${ratio}% of before), p99 $d_p99 ms, $d_bad not 200; uncached and commune sent during the lock: $u_ok 200, $u_busy 503 busy, $u_db 503 db, $u_conn connection closed, $u_other other; slowest request $slowest ms"
-    [ "$b_bad" -eq 0 ] && [ "$d_bad" -eq 0 ] || { VERDICT=FAIL; NOTE="$NOTE (cached answers failed)"; }
+    # judged during the lock; before it is the baseline
+    [ "$d_bad" -eq 0 ] || { VERDICT=FAIL; NOTE="$NOTE (cached answers failed during the lock)"; }
     [ "$u_other" -eq 0 ] || { VERDICT=FAIL; NOTE="$NOTE (uncached: neither 200 nor 503)"; }
     targets="targets of issue 10:"
     awk -v p="$d_p99" 'BEGIN { exit !(p < 50) }' && targets="$targets p99 < 50 ms met" || targets="$targets p99 < 50 ms missed"
