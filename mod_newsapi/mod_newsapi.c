@@ -16,6 +16,9 @@
  *   newsapi_sql      configuration-time checks of the admin's SQL (pure)
  *   newsapi_cache    the answer cache on a socache provider
  *   newsapi_shm      counters, stampede leases and query slots
+ *   newsapi_admit    who may wait for the database, and how long
+ *   newsapi_dbstate  the database up or down, for all processes
+ *   newsapi_limits   the numbers behind both (pure)
  *   newsapi_status   the status page (HTML, ?auto, ?json, Prometheus),
  *                    /metrics and the mod_status section
  *   newsapi_visits   counting page views and flushing them
@@ -30,7 +33,9 @@
 #include "mod_status.h"
 
 #include "newsapi.h"
+#include "newsapi_admit.h"
 #include "newsapi_config.h"
+#include "newsapi_dbstate.h"
 #include "newsapi_endpoint.h"
 #include "newsapi_portals.h"
 #include "newsapi_shm.h"
@@ -202,8 +207,13 @@ static const command_rec newsapi_cmds[] = {
                   "together (default 8)"),
     AP_INIT_TAKE1("NewsApiDBQueryWait", newsapi_set_server_number,
                   (void *)NEWSAPI_SRV_QUERY_WAIT, RSRC_CONF,
-                  "Seconds a request waits for a query slot before a 503 "
-                  "(default 10)"),
+                  "Seconds a request waits for a query slot and a "
+                  "connection before a 503 (default 3)"),
+    AP_INIT_TAKE1("NewsApiDBMaxWaiting", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_MAX_WAITING, RSRC_CONF,
+                  "Requests that may wait for a query slot at once, all "
+                  "processes together; the others get 503 at once "
+                  "(default: a quarter of MaxRequestWorkers)"),
     AP_INIT_TAKE1("NewsApiDBQueryTimeout", newsapi_set_server_number,
                   (void *)NEWSAPI_SRV_QUERY_TIMEOUT, RSRC_CONF,
                   "Seconds a statement may run before the database stops "
@@ -263,6 +273,7 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return !OK;
     }
     newsapi_conf_finish(pconf, s);
+    newsapi_admit_post_config(s);
     /* The first of the two startup passes only checks the configuration:
      * shared memory made now would be thrown away. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
@@ -270,6 +281,7 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     g = newsapi_conf_global();
     if (newsapi_shm_setup(s) != APR_SUCCESS
+        || newsapi_dbstate_setup(pconf, s) != APR_SUCCESS
         || newsapi_cache_post_config(pconf, ptemp, s, &g->cache,
                                      g->cache_max_object) != APR_SUCCESS
         || newsapi_visits_post_config(pconf, s) != APR_SUCCESS) {
@@ -281,6 +293,7 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void newsapi_child_init(apr_pool_t *p, server_rec *s)
 {
     newsapi_cache_child_init(p, s);
+    newsapi_admit_child_init(p, s);
     newsapi_visits_child_init(p, s);
 }
 

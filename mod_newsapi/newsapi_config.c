@@ -163,6 +163,7 @@ void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     (void)s;
     c->query_wait = -1;
+    c->max_waiting = -1;
     c->query_timeout = -1;
     c->flush_interval = -1;
     c->online_window = -1;
@@ -320,6 +321,10 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
     case NEWSAPI_SRV_QUERY_TIMEOUT:
         err = parse_number(cmd, arg, 0, 86400, &v);
         c->query_timeout = (long)v;
+        break;
+    case NEWSAPI_SRV_MAX_WAITING:
+        err = parse_number(cmd, arg, 0, NEWSAPI_MAX_WAITERS, &v);
+        c->max_waiting = (int)v;
         break;
     case NEWSAPI_SRV_ONLINE_WINDOW:
         err = parse_number(cmd, arg, 1, 1440, &v);

@@ -63,6 +63,7 @@ typedef struct {
     apr_size_t cache_max_object;                    /* 0: unset */
     int max_queries;                                /* 0: unset */
     long query_wait;                                /* -1: unset */
+    int max_waiting;                                /* -1: unset, derive */
     long query_timeout;                             /* -1: unset */
     int utc_offset_set;
     int utc_offset_minutes;
@@ -75,7 +76,7 @@ typedef struct {
 #define NEWSAPI_DEFAULT_CACHE_SIZE     8388608
 #define NEWSAPI_DEFAULT_MAX_OBJECT     131072
 #define NEWSAPI_DEFAULT_MAX_QUERIES    8
-#define NEWSAPI_DEFAULT_QUERY_WAIT     10
+#define NEWSAPI_DEFAULT_QUERY_WAIT     3
 #define NEWSAPI_DEFAULT_QUERY_TIMEOUT  30
 #define NEWSAPI_DEFAULT_UTC_OFFSET     420      /* Vietnam, UTC+07:00 */
 #define NEWSAPI_DEFAULT_FLUSH_INTERVAL 60
@@ -110,6 +111,7 @@ const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
 #define NEWSAPI_SRV_FLUSH_INTERVAL 4
 #define NEWSAPI_SRV_ONLINE_WINDOW 5
 #define NEWSAPI_SRV_QUERY_TIMEOUT 6
+#define NEWSAPI_SRV_MAX_WAITING 7
 
 const char *newsapi_set_count_visits(cmd_parms *cmd, void *dconf, int on);
 const char *newsapi_set_site_id(cmd_parms *cmd, void *dconf,

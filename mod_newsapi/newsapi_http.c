@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "newsapi_dbstate.h"
 #include "newsapi_http.h"
 #include "newsapi_render.h"
 #include "newsapi_request.h"
@@ -32,15 +33,20 @@ int newsapi_http_send_error(request_rec *r, const newsapi_error_t *e)
     apr_size_t len;
     const char *body = newsapi_render_error(r->pool, e, &len);
 
-    /* Client mistakes are routine for a public API: debug, not error.
-     * The message may quote the request, hence the escaping. */
-    ap_log_rerror(APLOG_MARK, e->status >= 500 ? APLOG_INFO : APLOG_DEBUG,
+    /* Client mistakes are routine for a public API: debug, not error;
+     * so are 503s, which the database state and the admission tell once
+     * per outage or every few seconds, and the status page counts.  The
+     * message may quote the request, hence the escaping. */
+    ap_log_rerror(APLOG_MARK, e->status >= 500
+                              && e->status != HTTP_SERVICE_UNAVAILABLE
+                              ? APLOG_INFO : APLOG_DEBUG,
                   0, r, NEWSAPI_LOGNO(0101) "%d %s%s%s: %s", e->status,
                   e->code, e->field ? " " : "", e->field ? e->field : "",
                   ap_escape_logitem(r->pool, e->message));
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     if (e->status == HTTP_SERVICE_UNAVAILABLE) {
-        apr_table_setn(r->headers_out, "Retry-After", "5");
+        apr_table_setn(r->headers_out, "Retry-After",
+                       apr_ltoa(r->pool, newsapi_dbstate_retry_after(2)));
     }
     return newsapi_http_send_json(r, e->status, body, len);
 }

@@ -13,6 +13,8 @@
  *   +--------------------------------------------+
  *   | conns[NEWSAPI_MAX_PROCESSES]     (u64 each) |  pid << 32 | count
  *   +--------------------------------------------+
+ *   | waiters[NEWSAPI_MAX_WAITERS]     (u32 each) |  pid, 0 when free
+ *   +--------------------------------------------+
  *
  * Everything is updated with single atomic operations, so no mutex is
  * needed and a process killed at any instant leaves nothing locked: a
@@ -33,8 +35,8 @@
 APLOG_USE_MODULE(newsapi);
 
 #define SHM_MAGIC   0x4e415049u     /* "NAPI" */
-#define SHM_VERSION 2u
-#define SHM_KEY     "mod_newsapi_shm2"
+#define SHM_VERSION 3u
+#define SHM_KEY     "mod_newsapi_shm3"
 
 typedef struct {
     apr_uint32_t magic;
@@ -43,6 +45,7 @@ typedef struct {
     volatile apr_uint64_t leases[NEWSAPI_LEASES];
     volatile apr_uint32_t slots[NEWSAPI_MAX_QUERY_SLOTS];
     volatile apr_uint64_t conns[NEWSAPI_MAX_PROCESSES];
+    volatile apr_uint32_t waiters[NEWSAPI_MAX_WAITERS];
 } shm_layout_t;
 
 /* Set in the parent before the children are forked; read-only after. */
@@ -104,6 +107,11 @@ static int pid_alive(apr_uint32_t pid)
     return pid != 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
 }
 
+int newsapi_shm_pid_alive(apr_uint32_t pid)
+{
+    return pid_alive(pid);
+}
+
 int newsapi_shm_lease_take(apr_uint32_t tag)
 {
     apr_uint64_t mine, cur;
@@ -149,25 +157,43 @@ void newsapi_shm_lease_release(int idx, apr_uint32_t tag)
     apr_atomic_cas64(&shm->leases[idx], 0, mine);
 }
 
-int newsapi_shm_slot_take(int max)
+/* Takes a free place of places[0..max), or one whose process is gone. */
+static int pid_place_take(volatile apr_uint32_t *places, int max)
 {
     apr_uint32_t me = (apr_uint32_t)getpid(), cur;
     int i;
 
-    if (shm == NULL) {
-        return -1;
-    }
-    for (i = 0; i < max && i < NEWSAPI_MAX_QUERY_SLOTS; i++) {
-        cur = apr_atomic_cas32(&shm->slots[i], me, 0);
+    for (i = 0; i < max; i++) {
+        cur = apr_atomic_cas32(&places[i], me, 0);
         if (cur == 0) {
             return i;
         }
-        if (!pid_alive(cur) && apr_atomic_cas32(&shm->slots[i], me, cur)
-                               == cur) {
+        if (!pid_alive(cur) && apr_atomic_cas32(&places[i], me, cur) == cur) {
             return i;
         }
     }
     return -1;
+}
+
+static int pid_places_used(volatile apr_uint32_t *places, int max)
+{
+    int i, n = 0;
+
+    for (i = 0; i < max; i++) {
+        if (pid_alive(apr_atomic_read32(&places[i]))) {
+            n++;
+        }
+    }
+    return n;
+}
+
+int newsapi_shm_slot_take(int max)
+{
+    if (shm == NULL) {
+        return -1;
+    }
+    return pid_place_take(shm->slots, max < NEWSAPI_MAX_QUERY_SLOTS
+                                      ? max : NEWSAPI_MAX_QUERY_SLOTS);
 }
 
 void newsapi_shm_slot_release(int idx)
@@ -179,14 +205,36 @@ void newsapi_shm_slot_release(int idx)
 
 int newsapi_shm_slots_in_use(int max)
 {
-    int i, n = 0;
-
-    for (i = 0; shm != NULL && i < max && i < NEWSAPI_MAX_QUERY_SLOTS; i++) {
-        if (pid_alive(apr_atomic_read32(&shm->slots[i]))) {
-            n++;
-        }
+    if (shm == NULL) {
+        return 0;
     }
-    return n;
+    return pid_places_used(shm->slots, max < NEWSAPI_MAX_QUERY_SLOTS
+                                       ? max : NEWSAPI_MAX_QUERY_SLOTS);
+}
+
+int newsapi_shm_waiter_take(int max)
+{
+    if (shm == NULL) {
+        return -1;
+    }
+    return pid_place_take(shm->waiters, max < NEWSAPI_MAX_WAITERS
+                                        ? max : NEWSAPI_MAX_WAITERS);
+}
+
+void newsapi_shm_waiter_release(int idx)
+{
+    if (shm != NULL && idx >= 0) {
+        apr_atomic_set32(&shm->waiters[idx], 0);
+    }
+}
+
+int newsapi_shm_waiters(int max)
+{
+    if (shm == NULL) {
+        return 0;
+    }
+    return pid_places_used(shm->waiters, max < NEWSAPI_MAX_WAITERS
+                                         ? max : NEWSAPI_MAX_WAITERS);
 }
 
 /* Claims an entry of conns[] for this process: a free one, or one whose

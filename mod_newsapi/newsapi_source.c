@@ -5,7 +5,7 @@
  */
 #include "apr_strings.h"
 
-#include "newsapi_shm.h"
+#include "newsapi_admit.h"
 #include "newsapi_source.h"
 #include "newsapi_store.h"
 #include "newsapi_visits.h"
@@ -76,33 +76,6 @@ static newsapi_error_t *query(request_rec *r, const newsapi_endpoint_t *ep,
     return e;
 }
 
-/* Holds one of the server-wide query slots while the database works, so
- * that a burst of uncached ranges cannot take the portal database (which
- * also serves the portal's own pages) down with it. */
-static newsapi_error_t *take_slot(request_rec *r, int *slot)
-{
-    const newsapi_srv_conf_t *g = newsapi_conf_global();
-    apr_time_t deadline = apr_time_now()
-                          + apr_time_from_sec(g->query_wait);
-    apr_interval_time_t pause = 1000;
-
-    while ((*slot = newsapi_shm_slot_take(g->max_queries)) < 0) {
-        if (apr_time_now() >= deadline) {
-            newsapi_shm_add(NEWSAPI_CTR_BUSY, 1);
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          NEWSAPI_LOGNO(0103) "all %d query slots busy for "
-                          "%lds (NewsApiMaxDBQueries, NewsApiDBQueryWait)",
-                          g->max_queries, g->query_wait);
-            return newsapi_error_make(r->pool, 503, NEWSAPI_E_BUSY, NULL,
-                                      "the server is busy; try again in a "
-                                      "few seconds");
-        }
-        apr_sleep(pause);
-        pause = pause < 20000 ? pause * 2 : pause;
-    }
-    return NULL;
-}
-
 /* Appends the online-now count of each row's site as its last value. */
 static void add_online(request_rec *r, const newsapi_endpoint_t *ep,
                        apr_array_header_t *rows)
@@ -150,11 +123,14 @@ newsapi_error_t *newsapi_source_fetch(request_rec *r,
     newsapi_error_t *e;
     int slot;
 
-    if ((e = take_slot(r, &slot)) != NULL) {
+    /* A query slot held while the database works, so that a burst of
+     * uncached ranges cannot take the portal database (which also serves
+     * the portal's own pages) down with it. */
+    if ((e = newsapi_admit_enter(r, &slot)) != NULL) {
         return e;
     }
     e = query(r, ep, d, params, &rows);
-    newsapi_shm_slot_release(slot);
+    newsapi_admit_leave(slot);
     if (e == NULL && ep->derive != NULL) {
         e = ep->derive(r->pool, params, &rows);
         if (e != NULL && e->status == HTTP_INTERNAL_SERVER_ERROR) {

@@ -12,6 +12,7 @@
 #include "http_protocol.h"
 #include "mod_status.h"
 
+#include "newsapi_admit.h"
 #include "newsapi_cache.h"
 #include "newsapi_config.h"
 #include "newsapi_shm.h"
@@ -46,6 +47,11 @@ static apr_int64_t cache_enabled(int unused)
     return newsapi_cache_enabled() ? 1 : 0;
 }
 
+static apr_int64_t admit_figure(int which)
+{
+    return newsapi_admit_figure((newsapi_admit_figure_e)which);
+}
+
 /* Names are public: monitoring and scripts read them, so a row is never
  * renamed, only added.  Prometheus names follow its conventions
  * (snake_case; "_total" is added to counters when printed).  The help
@@ -55,6 +61,9 @@ static apr_int64_t cache_enabled(int unused)
     .arg = (c) }
 #define GAUGE(k, m, h, f) { .key = (k), .metric = (m), \
     .kind = NEWSAPI_FIG_GAUGE, .help = (h), .read = (f) }
+#define ADMIT(k, m, h, a) { .key = (k), .metric = (m), \
+    .kind = NEWSAPI_FIG_GAUGE, .help = (h), .read = admit_figure, \
+    .arg = (a) }
 
 static const newsapi_status_row_t figures[] = {
     COUNTER("Requests", "requests",
@@ -87,6 +96,25 @@ static const newsapi_status_row_t figures[] = {
     COUNTER("Busy", "busy",
             "Requests refused with server_busy (no query slot in time)",
             NEWSAPI_CTR_BUSY),
+    COUNTER("BusyWaiting", "busy_waiting",
+            "Requests refused with server_busy: too many waiting already",
+            NEWSAPI_CTR_BUSY_WAITING),
+    COUNTER("BusyDBD", "busy_dbd",
+            "Requests refused with server_busy: no mod_dbd connection "
+            "in time",
+            NEWSAPI_CTR_BUSY_DBD),
+    COUNTER("DBDownRefused", "db_down_refused",
+            "Requests refused with database_unavailable while it was down",
+            NEWSAPI_CTR_DOWN_REFUSED),
+    COUNTER("DBOutages", "db_outages",
+            "Database outages (down after being up)",
+            NEWSAPI_CTR_OUTAGES),
+    COUNTER("DBProbes", "db_probes",
+            "Connections tried to see whether the database is back",
+            NEWSAPI_CTR_PROBES),
+    COUNTER("DBAcquires", "db_acquires",
+            "Connections asked of mod_dbd",
+            NEWSAPI_CTR_DB_ACQUIRES),
     COUNTER("ClientErrors", "client_errors",
             "Requests refused before the database was asked "
             "(400, 405, 408, 413, 415)",
@@ -102,7 +130,25 @@ static const newsapi_status_row_t figures[] = {
           connections_in_use),
     { .key = "CacheEnabled", .metric = "cache_enabled",
       .kind = NEWSAPI_FIG_FLAG, .help = "1 when answers are cached, else 0",
-      .read = cache_enabled }
+      .read = cache_enabled },
+    ADMIT("DBDown", "db_down",
+          "1 while the database is down, else 0",
+          NEWSAPI_ADMIT_DOWN),
+    ADMIT("DBDownSeconds", "db_down_seconds",
+          "Seconds the database has been down (0 when up)",
+          NEWSAPI_ADMIT_DOWN_SECONDS),
+    ADMIT("DBProbing", "db_probing",
+          "1 while a probe of the database is under way",
+          NEWSAPI_ADMIT_PROBING),
+    ADMIT("DBRefusedThisOutage", "db_refused_this_outage",
+          "Requests refused in the current outage",
+          NEWSAPI_ADMIT_REFUSED),
+    ADMIT("DBWaiting", "db_waiting",
+          "Requests waiting for a query slot now",
+          NEWSAPI_ADMIT_WAITING),
+    ADMIT("DBMaxWaiting", "db_max_waiting",
+          "Requests that may wait for a query slot (NewsApiDBMaxWaiting)",
+          NEWSAPI_ADMIT_MAX_WAITING)
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))

@@ -17,6 +17,8 @@
 #include "apr_strings.h"
 #include "mod_dbd.h"
 
+#include "newsapi_admit.h"
+#include "newsapi_dbstate.h"
 #include "newsapi_render.h"
 #include "newsapi_shm.h"
 #include "newsapi_config.h"
@@ -99,12 +101,22 @@ static void limit_statement_time(const call_t *c, ap_dbd_t *conn)
 {
     static const char mark[] = "newsapi_timeout_set";
     long secs = newsapi_conf_global()->query_timeout;
+    long wait = newsapi_conf_global()->query_wait;
     int nrows = 0;
 
-    if (secs <= 0 || apr_hash_get(conn->prepared, mark, APR_HASH_KEY_STRING)) {
+    if (apr_hash_get(conn->prepared, mark, APR_HASH_KEY_STRING)) {
         return;
     }
     apr_hash_set(conn->prepared, mark, APR_HASH_KEY_STRING, mark);
+    /* A statement blocked by a table lock (LOCK TABLES, a schema change)
+     * waits no longer than a request waits for a query slot: the lock
+     * may be held for minutes, and every blocked statement holds a slot
+     * and a connection.  Both servers know lock_wait_timeout. */
+    apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
+        c->p, "SET SESSION lock_wait_timeout = %ld", wait > 1 ? wait : 1));
+    if (secs <= 0) {
+        return;
+    }
     if (apr_dbd_query(conn->driver, conn->handle, &nrows, apr_psprintf(
             c->p, "SET SESSION max_statement_time = %ld", secs)) == 0) {
         return;
@@ -120,34 +132,56 @@ static void limit_statement_time(const call_t *c, ap_dbd_t *conn)
 /* With reconnect=0 mod_dbd hands out a dead pooled connection once, finds
  * it dead and throws it away, returning NULL.  After a database restart
  * every pooled connection is dead, so keep asking: the bound (DBDMax + 1
- * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one. */
+ * unless NewsApiDBAcquireAttempts says otherwise) reaches a new one.
+ * While the database is marked down nothing is asked: the probe of
+ * newsapi_dbstate finds out when it is back. */
 static ap_dbd_t *acquire(const call_t *c)
 {
     newsapi_srv_conf_t *conf = ap_get_module_config(c->s->module_config,
                                                     &newsapi_module);
     int attempts = conf->acquire_attempts > 0 ? conf->acquire_attempts
                                               : NEWSAPI_DBD_DEFAULT_NMAX + 1;
+    const char *why = NULL;
     int i;
 
-    for (i = 1; i <= attempts; i++) {
-        ap_dbd_t *conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
+    if (newsapi_dbstate_is_down()) {
+        return NULL;
+    }
+    for (i = 1; i <= attempts && why == NULL; i++) {
+        ap_dbd_t *conn;
 
+        newsapi_shm_add(NEWSAPI_CTR_DB_ACQUIRES, 1);
+        conn = c->r ? dbd_acquire(c->r) : dbd_open(c->p, c->s);
+        /* A NULL is a dead pooled connection thrown away, or the database
+         * gone: one connection of our own tells which, so that a database
+         * that is gone costs one attempt, not DBDMax + 1. */
+        if (conn == NULL && i == 1) {
+            why = newsapi_dbstate_probe(c->s, c->p);
+        }
         if (conn != NULL) {
             limit_statement_time(c, conn);
             if (c->r) {
                 note_conn(c->r);
             }
             if (i > 1) {
-                say(c, APLOG_INFO, NEWSAPI_LOGNO(0204) "database connection "
-                    "obtained at attempt %d (dead pooled connections "
-                    "discarded)", i);
+                say(c, APLOG_DEBUG, NEWSAPI_LOGNO(0204) "database "
+                    "connection obtained at attempt %d (dead pooled "
+                    "connections discarded)", i);
             }
             return conn;
         }
     }
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after %d "
-        "attempts; mod_dbd's messages above give the cause", attempts);
+    if (why == NULL && !newsapi_dbstate_is_down()) {
+        say(c, APLOG_ERR, NEWSAPI_LOGNO(0201) "no database connection after "
+            "%d attempts; mod_dbd's messages above give the cause",
+            attempts);
+    }
+    newsapi_dbstate_failed(c->s, why ? apr_pstrcat(c->p, "no connection: ",
+                                                   why, NULL)
+                                     : apr_psprintf(c->p, "no connection "
+                                                    "from mod_dbd after %d "
+                                                    "attempts", attempts));
     return NULL;
 }
 
@@ -162,6 +196,34 @@ static int is_statement_fault(int err)
         return 1;
     default:
         return 0;
+    }
+}
+
+/* Errors of a database that is up but slow: a statement stopped by
+ * NewsApiDBQueryTimeout (MariaDB 1969, MySQL 3024), interrupted (1317),
+ * or that waited too long for a lock (1205, 1213).  They fail one
+ * request, not the database. */
+static int is_slow(int err)
+{
+    return err == 1969 || err == 3024 || err == 1317 || err == 1205
+           || err == 1213;
+}
+
+/* Errors that say the database (or the way to it) is out, not this
+ * statement: the client library's own (2000-2999: no connection, server
+ * gone, connection lost), refused or dropped connections (too many,
+ * access denied, shutting down, network errors, killed).  Anything else
+ * (a constraint, bad data) fails one statement only. */
+static int is_outage(int err)
+{
+    switch (err) {
+    case 1040: case 1045: case 1053: case 1077: case 1078: case 1079:
+    case 1080: case 1152: case 1153: case 1154: case 1155: case 1156:
+    case 1157: case 1158: case 1159: case 1160: case 1161: case 1184:
+    case 1203: case 1226: case 1927: case 4031:
+        return 1;
+    default:
+        return err >= 2000 && err < 3000;
     }
 }
 
@@ -186,11 +248,20 @@ static newsapi_error_t *db_fault(const call_t *c, ap_dbd_t *conn,
     const char *msg = apr_dbd_error(conn->driver, conn->handle, err);
     int internal = is_statement_fault(err);
 
+    msg = (msg && *msg) ? msg : "(no message)";
     newsapi_shm_add(NEWSAPI_CTR_DB_ERRORS, 1);
-    say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database error "
-        "%d: %s%s", what, q->directive, err,
-        (msg && *msg) ? msg : "(no message)",
-        internal ? " (check the SQL against your schema)" : "");
+    /* Once the database is marked down, its story is newsapi_dbstate's:
+     * the requests that were running when it went are not told again. */
+    if (!is_outage(err) || !newsapi_dbstate_is_down()) {
+        say(c, APLOG_ERR, NEWSAPI_LOGNO(0202) "%s of %s failed: database "
+            "error %d: %s%s", what, q->directive, err, msg,
+            internal ? " (check the SQL against your schema)" : "");
+    }
+    if (is_outage(err)) {
+        newsapi_dbstate_failed(c->s, apr_psprintf(c->p, "%s of %s: error "
+                                                  "%d: %s", what,
+                                                  q->directive, err, msg));
+    }
     return internal ? misconfigured(c->p) : unavailable(c->p);
 }
 
@@ -244,7 +315,9 @@ static newsapi_error_t *execute(const call_t *c, ap_dbd_t *conn,
         return db_fault(c, conn, q, "preparing", rv);
     }
     rv = run(c, conn, q, stmt, args, res);
-    if (rv != 0 && was_cached) {
+    /* Not for a slow statement (it would wait as long again) nor a lost
+     * connection (preparing fails too). */
+    if (rv != 0 && was_cached && !is_slow(rv) && rv != 2006 && rv != 2013) {
         say(c, APLOG_INFO, NEWSAPI_LOGNO(0205) "%s failed with error %d on "
             "a pooled connection; preparing it again", q->directive, rv);
         apr_hash_set(conn->prepared, q->label, APR_HASH_KEY_STRING, NULL);
@@ -310,16 +383,30 @@ static newsapi_error_t *select_rows(const call_t *c,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
+    /* A request holds its place in mod_dbd until its pool goes (as the
+     * connection does); outside requests it is given back below. */
+    if (c->r != NULL) {
+        if ((e = newsapi_admit_dbd_request(c->r)) != NULL) {
+            return e;
+        }
+    }
+    else if (newsapi_admit_dbd_take(c->s) != 0) {
+        return newsapi_error_make(c->p, 503, NEWSAPI_E_BUSY, NULL,
+                                  "no database connection came in time");
+    }
     if ((conn = acquire(c)) == NULL) {
+        if (c->r == NULL) {
+            newsapi_admit_dbd_give(c->s);
+        }
         return unavailable(c->p);
     }
     e = execute(c, conn, q, args, &res);
     if (e == NULL) {
         e = read_rows(c, conn, q, res, ncols, rows);
     }
-    /* A request's connection goes back with the request's pool. */
     if (c->r == NULL) {
         dbd_close(c->s, conn);
+        newsapi_admit_dbd_give(c->s);
     }
     return e;
 }
@@ -353,10 +440,15 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
+    if (newsapi_admit_dbd_take(s) != 0) {
+        return APR_ECONNREFUSED;
+    }
     if ((conn = acquire(&c)) == NULL) {
+        newsapi_admit_dbd_give(s);
         return APR_ECONNREFUSED;
     }
     e = execute(&c, conn, q, args, NULL);
     dbd_close(s, conn);
+    newsapi_admit_dbd_give(s);
     return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }

@@ -29,6 +29,7 @@
 
 #include "newsapi_config.h"
 #include "newsapi_date.h"
+#include "newsapi_dbstate.h"
 #include "newsapi_hosts.h"
 #include "newsapi_shm.h"
 #include "newsapi_store.h"
@@ -272,7 +273,9 @@ void newsapi_visits_flush(server_rec *s, apr_pool_t *p)
     long yesterday;
     int i;
 
-    if (seg == NULL) {
+    /* While the database is down the counts stay pending: no connection
+     * is tried but the probe, when it is its turn. */
+    if (seg == NULL || !newsapi_dbstate_check(s, p)) {
         return;
     }
     newsapi_date_today(apr_time_sec(apr_time_now()),

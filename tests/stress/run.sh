@@ -22,6 +22,9 @@
 #   graceful   apachectl graceful every 3 s under load
 #   kill-9     one child killed with SIGKILL every 3 s under load; query
 #              slots and leases of the dead are taken over
+#   lock, defaults, outage50
+#              issue 10's measurements against a second Apache with the
+#              module's defaults (tests/stress/dbstate.sh)
 #   hostile    tests/stress/newsapi-hostile: slow bodies and headers, lying
 #              Content-Length, chunked, 10 MB bodies, 5000 headers
 # and after all: no "exit signal" but our own SIGKILLs in the error log, no
@@ -102,6 +105,7 @@ cleanup() {
         "$MARIADB_SH" start "$DBDIR" "$DBPORT" >/dev/null 2>&1
     fi
     "$APACHE_SH" stop "$HTTPD" 2>/dev/null
+    [ -n "${DEF_URL:-}" ] && "$APACHE_SH" stop "$HTTPD_DEF" 2>/dev/null
     if [ "$OWN_DB" = 1 ]; then
         "$MARIADB_SH" stop "$DBDIR" >/dev/null 2>&1
     fi
@@ -292,6 +296,13 @@ limit_checks() {
     RSS_LAST=$r2
 }
 
+# issue 10's scenarios and outage figures
+. "$HERE/dbstate.sh"
+
+status_figure() {
+    curl -s --max-time 10 "$URL/newsapi-status?auto" | sed -n "s/^NewsApi$1: //p"
+}
+
 # ---- steady ---------------------------------------------------------------
 
 if want steady; then
@@ -322,6 +333,7 @@ fi
 if want db-outage; then
     say "db-outage: the database down for ${OUTAGE}s under load"
     off=$(errlog_size)
+    probes0=$(status_figure DBProbes)
     lead=$(( DURATION / 3 > 3 ? DURATION / 3 : 3 ))
     total=$(( lead + OUTAGE + DURATION ))
     load db-outage "$total" &
@@ -332,6 +344,7 @@ if want db-outage; then
     DB_STOPPED=1
     sleep "$OUTAGE"
     t_start=$(date +%s%3N)
+    probes1=$(status_figure DBProbes)
     "$MARIADB_SH" start "$DBDIR" "$DBPORT" >/dev/null 2>&1
     DB_STOPPED=0
     t_up=$(date +%s%3N)
@@ -377,6 +390,15 @@ if want db-outage; then
     if [ "$(tr -dc '0-9' < "$HTTPD/httpd.pid")" != "$PARENT" ]; then
         VERDICT=FAIL; NOTE="$NOTE (Apache restarted)"
     fi
+    # one outage, one story (issue 10): judged on the log lines and the
+    # connection attempts; the first answer's delay is reported
+    outage_figures db-outage "$HTTPD/error.log" "$off" "$t_stop" "$t_start" \
+        "$t_up" $(( ${probes1:-0} - ${probes0:-0} ))
+    NOTE="$NOTE; $OUT_NOTE"
+    if [ "$(log_count "$HTTPD/error.log" "$off" 'NEWSAPI[0-9]')" -gt 10 ] \
+       || [ "$(log_count "$HTTPD/error.log" "$off" 'AH00629')" -gt $((2 * OUTAGE)) ]; then
+        VERDICT=FAIL; NOTE="$NOTE (more than one story for one outage)"
+    fi
     record db-outage "$VERDICT" "$NOTE" "$recovery"
 fi
 
@@ -416,6 +438,10 @@ if want slow-db; then
     fi
     record slow-db "$VERDICT" "$NOTE"
 fi
+
+# ---- issue 10: lock, defaults, outage50 -----------------------------------------
+
+dbstate_scenarios
 
 # ---- graceful -------------------------------------------------------------------
 
@@ -579,7 +605,7 @@ if [ "$WRITE_RESULTS" = 1 ]; then
         echo "Columns: *ok* the documented answer (200 checked, or the expected"\
              "4xx of a bad request); *stale* a 200 from an expired cache entry;"\
              "*503 db* / *503 busy* the documented 503 with Retry-After"\
-             "(busy: no query slot within NewsApiDBQueryWait);"\
+             "(busy: no query slot or connection within NewsApiDBQueryWait, or too many waiting);"\
              "*conn err* the connection failed (in-flight requests of a killed"\
              "child; with more clients than workers httpd's event MPM closes idle"\
              "kept-alive connections and every 503 closes its connection, and a"\
