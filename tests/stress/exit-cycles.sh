@@ -59,7 +59,7 @@ done
 [[ $CYCLES =~ ^[1-9][0-9]*$ ]] || { echo "bad --cycles" >&2; exit 2; }
 
 exits_workdir "$KEEP"
-DIR=$WORK/httpd-x
+DIR=${EXITS_HTTPD_DIR:-$WORK/httpd-x}
 CORES=$WORK/cores
 mkdir -p "$CORES"
 chmod 777 "$CORES"

@@ -48,7 +48,7 @@ done
 
 exits_workdir "$KEEP"
 exits_database
-DIR=$WORK/httpd-multi
+DIR=${EXITS_HTTPD_DIR:-$WORK/httpd-multi}
 CORES=$WORK/cores
 mkdir -p "$CORES"
 chmod 777 "$CORES"
@@ -96,7 +96,8 @@ tally() {
         WANT=$((WANT + views))
         LOST=$((LOST + lost))
         if [ "$bad" -ne 0 ]; then
-            fail "$bad answers other than 200: $(grep -v -E '^(200|000) ' "$f" | sort | uniq -c | head -3)"
+            fail "$bad answers other than 200:" \
+                 "$(grep -v -E '^(200|000) ' "$f" | sort | uniq -c | head -3)"
         fi
         rm -f "$f"
     done
@@ -119,7 +120,8 @@ echo "exit-multi: mpm_$MPM, $STOPS rounds of $GRACEFULS graceful restarts" \
      "under load, then apache2 -k stop; MaxConnectionsPerChild 8"
 T0=$SECONDS
 for round in $(seq 1 "$STOPS"); do
-    if ! "$APACHE_SH" start "$DIR" "$PORT" >/dev/null; then
+    if ! NEWSAPI_MPM=$MPM "$APACHE_SH" start "$DIR" "$PORT" \
+            "$DIR/exits.conf" >/dev/null; then
         fail "round $round: Apache did not start"
         break
     fi
