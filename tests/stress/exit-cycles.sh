@@ -86,6 +86,13 @@ PORT=$(cat "$DIR/port")
 BASE=http://127.0.0.1:$PORT
 NEWS='{"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}'
 
+PID=
+exits_stop_apache() {
+    if [ -n "$PID" ] && alive "$PID"; then
+        kill -KILL "$PID" 2>/dev/null
+    fi
+}
+
 declare -A RUNS=() OK=() BAD=()
 WANT=0              # page views answered 200, all cycles together
 FAILURES=0
@@ -247,7 +254,6 @@ for kind in "${KINDS[@]}"; do
 done
 if [ "$WITH_MODULE" -eq 1 ]; then
     echo "  page views answered $WANT, in the database $(exits_hits)"
-    exits_forget
 fi
 echo "exit-cycles: $CYCLES cycles, $FAILURES exits other than 0 (or counts" \
      "wrong), $ncores core files, $((SECONDS - T0)) s"

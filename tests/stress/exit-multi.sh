@@ -60,6 +60,11 @@ PORT=$(cat "$DIR/port")
 BASE=http://127.0.0.1:$PORT
 NEWS='{"TuNgay":"2022-05-01","DenNgay":"2022-05-31"}'
 
+exits_stop_apache() {
+    [ -e "$WORK/stop" ] || touch "$WORK/stop"
+    "$APACHE_SH" stop "$DIR"
+}
+
 WANT=0
 FAILURES=0
 GRACEFUL_DONE=0
@@ -169,7 +174,6 @@ echo "  $GRACEFUL_DONE graceful restarts, $STOPS_DONE stops, $children" \
      "processes served requests (recycled by MaxConnectionsPerChild)"
 echo "  page views answered 200: $WANT, in the database: $(exits_hits);" \
      "$LOST requests lost to a closed connection"
-exits_forget
 echo "exit-multi: $FAILURES failures, $signals children killed by a" \
      "signal, $ncores core files, $((SECONDS - T0)) s"
 [ "$FAILURES" -eq 0 ]

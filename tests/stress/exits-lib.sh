@@ -3,10 +3,12 @@
 # configuration of their Apache and the page views it counted.
 #
 # Needs REPO, APACHE_SH, MARIADB_SH and free_port (tests/lib/ports.sh).
-# Sets WORK, DBDIR, DBPORT; installs an EXIT trap that stops whatever was
-# started here (the caller's Apache must be stopped by the caller first).
+# Sets WORK, DBDIR, DBPORT; installs an EXIT trap that stops the caller's
+# Apache (its function exits_stop_apache, if it has one), then whatever
+# was started here.
 
 OWN_DB=0
+DB_READY=0
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() {
@@ -24,6 +26,8 @@ alive() {
 exits_cleanup() {
     local rc=$?
     set +e
+    declare -F exits_stop_apache >/dev/null && exits_stop_apache
+    [ "$DB_READY" -eq 1 ] && exits_forget
     [ "$OWN_DB" -eq 1 ] && "$MARIADB_SH" stop "$WORK/db" >/dev/null 2>&1
     if [ "$EXITS_KEEP" -eq 1 ]; then
         echo "kept $WORK"
@@ -65,6 +69,7 @@ exits_database() {
     export NEWSAPI_DBPORT=$DBPORT NEWSAPI_DBDIR=$DBDIR
     export NEWSAPI_DBSOCK=$DBDIR/mysqld.sock
     "$MARIADB_SH" sql "$DBDIR" < "$REPO/tests/stress/exits-data.sql"
+    DB_READY=1
 }
 
 # exits_render DIR PORT MPM CORES INTERVAL [MORE_CONF]: DIR/httpd.conf
@@ -92,7 +97,7 @@ exits_hits() {
 }
 
 # Removes the counted portal again (the suite's later stages see the
-# database as they expect it).
+# database as they expect it); the EXIT trap does it.
 exits_forget() {
     "$MARIADB_SH" sql "$DBDIR" < "$REPO/tests/stress/exits-clean.sql"
 }
