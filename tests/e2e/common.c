@@ -34,6 +34,17 @@ const char *base_url(void)
 
 /* ---- HTTP ---------------------------------------------------------- */
 
+/* NEWSAPI_HTTP2=1 (tests/e2e/stage-mpm.sh): every request over HTTP/2
+ * without TLS (h2c, prior knowledge), as a client behind an h2 front
+ * would send it. */
+static long http_version(void)
+{
+    const char *v = getenv("NEWSAPI_HTTP2");
+
+    return v && strcmp(v, "1") == 0 ? (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+                                    : (long)CURL_HTTP_VERSION_NONE;
+}
+
 typedef struct {
     char *p;
     size_t len;
@@ -93,6 +104,7 @@ http_resp_t *http_do(const char *path, const http_opts_t *o,
     cr_assert(c != NULL, "curl_easy_init failed");
     cr_assert(asprintf(&url, "%s%s", base_url(), path) > 0);
     curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, http_version());
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -179,6 +191,7 @@ void http_multi(int n, const char *const *paths, const char *const *bodies,
         h[i] = curl_easy_init();
         cr_assert(h[i] != NULL);
         curl_easy_setopt(h[i], CURLOPT_URL, urls[i]);
+        curl_easy_setopt(h[i], CURLOPT_HTTP_VERSION, http_version());
         curl_easy_setopt(h[i], CURLOPT_HTTPHEADER, hdr);
         curl_easy_setopt(h[i], CURLOPT_POSTFIELDS, bodies[i]);
         curl_easy_setopt(h[i], CURLOPT_TIMEOUT, 60L);

@@ -12,6 +12,7 @@
 #   NEWSAPI_DBPORT   port of the private MariaDB (required by start/render)
 #   NEWSAPI_DBSOCK   its socket (default: $NEWSAPI_DBDIR/mysqld.sock)
 #   NEWSAPI_MODULE   the module (default: <repo>/mod_newsapi/.libs/mod_newsapi.so)
+#   NEWSAPI_MPM      event (default), worker or prefork
 #   APACHE_BIN       default /usr/sbin/apache2
 #
 # DIR must be a folder www-data can enter (e.g. under a mktemp -d in /tmp
@@ -29,7 +30,7 @@ STOP_TIMEOUT=${APACHE_STOP_TIMEOUT:-20}     # seconds
 die() { echo "apache.sh: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -73,6 +74,11 @@ render() {
     local dbport=${NEWSAPI_DBPORT:-}
     [ -n "$dbport" ] || die "NEWSAPI_DBPORT is not set"
     local dbsock=${NEWSAPI_DBSOCK:-${NEWSAPI_DBDIR:-/nonexistent}/mysqld.sock}
+    local mpm=${NEWSAPI_MPM:-event}
+    case $mpm in
+        event|worker|prefork) ;;
+        *) die "NEWSAPI_MPM must be event, worker or prefork, not '$mpm'" ;;
+    esac
     if [ -n "$extra" ]; then
         [ -f "$extra" ] || die "no extra conf $extra"
         extra=$(cd "$(dirname "$extra")" && pwd)/$(basename "$extra")
@@ -90,6 +96,7 @@ render() {
     done
     sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@MODULE@|$module|g" \
         -e "s|@DBPORT@|$dbport|g" -e "s|@DBSOCK@|$dbsock|g" \
+        -e "s|@MPM@|$mpm|g" \
         "$TEMPLATE" > "$dir/httpd.conf.tmp"
     if [ -n "$extra" ]; then
         printf '\n# extra configuration\nInclude "%s"\n' "$extra" \
