@@ -92,7 +92,22 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
     { "NewsApiVisitFlushQuery", 3, {
         "INSERT INTO visits_daily (site_id, day, hits) VALUES (%s, %s, %s)"
         " ON DUPLICATE KEY UPDATE hits = hits + VALUES(hits)",
-        "newsapi_default_visit_flush", 3, "NewsApiVisitFlushQuery" } }
+        "newsapi_default_visit_flush", 3, "NewsApiVisitFlushQuery" } },
+    /* The day index (newsapi_index.c): what the two families count, per
+     * site and day, exactly as the district and commune queries above
+     * count it.  The visits total is the sum of every day before the
+     * range end, so it needs no query of its own. */
+    { "NewsApiNewsDailyQuery", 2, {
+        "SELECT a.site_id, DATE(a.published_at), COUNT(*) FROM articles a"
+        " WHERE a.status = 1 AND a.is_deleted = 0"
+        "   AND a.published_at >= CAST(%s AS DATETIME)"
+        "   AND a.published_at < CAST(%s AS DATETIME)"
+        " GROUP BY a.site_id, DATE(a.published_at)",
+        "newsapi_default_news_daily", 2, "NewsApiNewsDailyQuery" } },
+    { "NewsApiVisitsDailyQuery", 2, {
+        "SELECT v.site_id, v.day, v.hits FROM visits_daily v"
+        " WHERE v.day >= CAST(%s AS DATE) AND v.day < CAST(%s AS DATE)",
+        "newsapi_default_visits_daily", 2, "NewsApiVisitsDailyQuery" } }
 };
 
 static ap_regex_t *default_robots;
@@ -154,6 +169,7 @@ void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
     c->flush_interval = -1;
     c->online_window = -1;
     c->site_hosts = apr_hash_make(p);
+    c->index_on = -1;
     return c;
 }
 
@@ -308,6 +324,10 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
         err = parse_number(cmd, arg, 0, 86400, &v);
         c->query_timeout = (long)v;
         break;
+    case NEWSAPI_SRV_INDEX_SIZE:
+        err = parse_number(cmd, arg, 4096, APR_INT64_C(17179869184), &v);
+        c->index_size = (apr_size_t)v;
+        break;
     case NEWSAPI_SRV_ONLINE_WINDOW:
         err = parse_number(cmd, arg, 1, 1440, &v);
         c->online_window = (long)v;
@@ -321,6 +341,24 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
         *main_conf(cmd, &err) = parsed;
     }
     return err;
+}
+
+const char *newsapi_set_index(cmd_parms *cmd, void *dconf, int on)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+
+    (void)dconf;
+    if (err == NULL) {
+        c->index_on = on;
+    }
+    return err;
+}
+
+int newsapi_conf_query_set(const newsapi_dir_conf_t *d,
+                           newsapi_query_slot_e slot)
+{
+    return d->query[slot] != NULL;
 }
 
 const char *newsapi_set_count_visits(cmd_parms *cmd, void *dconf, int on)
@@ -516,6 +554,9 @@ static void finish_global(apr_pool_t *p, server_rec *s,
     }
     if (c->online_window < 0) {
         c->online_window = NEWSAPI_DEFAULT_ONLINE_WINDOW;
+    }
+    if (c->index_size == 0) {
+        c->index_size = NEWSAPI_DEFAULT_INDEX_SIZE;
     }
     default_robots = ap_pregcomp(p, NEWSAPI_DEFAULT_ROBOTS,
                                  AP_REG_ICASE | AP_REG_NOSUB);

@@ -5,6 +5,7 @@
  */
 #include "apr_strings.h"
 
+#include "newsapi_index.h"
 #include "newsapi_shm.h"
 #include "newsapi_source.h"
 #include "newsapi_store.h"
@@ -125,21 +126,39 @@ static void add_online(request_rec *r, const newsapi_endpoint_t *ep,
     }
 }
 
-newsapi_error_t *newsapi_source_fetch(request_rec *r,
+/* The endpoint's query under a query slot. */
+static newsapi_error_t *slotted_query(request_rec *r,
                                       const newsapi_endpoint_t *ep,
                                       const newsapi_dir_conf_t *d,
                                       const newsapi_params_t *params,
-                                      char **json, apr_size_t *len)
+                                      apr_array_header_t **rows)
 {
-    apr_array_header_t *rows;
     newsapi_error_t *e;
     int slot;
 
     if ((e = take_slot(r, &slot)) != NULL) {
         return e;
     }
-    e = query(r, ep, d, params, &rows);
+    e = query(r, ep, d, params, rows);
     newsapi_shm_slot_release(slot);
+    return e;
+}
+
+newsapi_error_t *newsapi_source_fetch(request_rec *r,
+                                      const newsapi_endpoint_t *ep,
+                                      const newsapi_dir_conf_t *d,
+                                      const newsapi_params_t *params,
+                                      char **json, apr_size_t *len,
+                                      newsapi_source_info_t *info)
+{
+    apr_array_header_t *rows;
+    newsapi_error_t *e;
+
+    /* The day index first; it asks slotted_query for the rows only. */
+    e = newsapi_index_rows(r, ep, d, params, slotted_query, &rows, info);
+    if (e == NULL && rows == NULL) {
+        e = slotted_query(r, ep, d, params, &rows);
+    }
     if (e != NULL) {
         return e;
     }

@@ -10,6 +10,7 @@
 
 #include "newsapi_cache.h"
 #include "newsapi_config.h"
+#include "newsapi_index.h"
 #include "newsapi_shm.h"
 #include "newsapi_status.h"
 
@@ -50,6 +51,7 @@ static void print_auto(request_rec *r, int queries_running)
                "NewsApiDBConnectionsInUse: %ld\n", queries_running,
                g->max_queries, newsapi_shm_conns_in_use());
     ap_rprintf(r, "NewsApiCache: %s\n", newsapi_cache_describe(r->pool));
+    newsapi_index_status(r, AP_STATUS_SHORT);
 }
 
 static void print_json(request_rec *r, int queries_running)
@@ -58,6 +60,7 @@ static void print_json(request_rec *r, int queries_running)
     apr_size_t i;
 
     ap_rputs("{", r);
+    newsapi_index_status(r, NEWSAPI_INDEX_JSON);
     for (i = 0; i < NCOUNTERS; i++) {
         ap_rprintf(r, "\"%s\":%" APR_UINT64_T_FMT ",", counters[i].key,
                    newsapi_shm_get(counters[i].counter));
@@ -88,6 +91,7 @@ static void print_html(request_rec *r, int queries_running)
     ap_rprintf(r, "<p>Answer cache: %s</p>\n",
                ap_escape_html(r->pool, newsapi_cache_describe(r->pool)));
     newsapi_cache_status(r, 0);
+    newsapi_index_status(r, 0);
 }
 
 int newsapi_status_handler(request_rec *r)
