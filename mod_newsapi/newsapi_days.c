@@ -62,6 +62,37 @@ static int by_site_day(const void *a, const void *b)
     return x->day < y->day ? -1 : x->day > y->day;
 }
 
+void newsapi_days_sort(newsapi_days_row_t *rows, size_t nrows)
+{
+    size_t i;
+
+    /* A recent refresh hands over rows already in order: a pass, not a
+     * sort of a million rows. */
+    for (i = 1; i < nrows; i++) {
+        if (by_site_day(&rows[i - 1], &rows[i]) > 0) {
+            qsort(rows, nrows, sizeof(*rows), by_site_day);
+            return;
+        }
+    }
+}
+
+size_t newsapi_days_merge(const newsapi_days_row_t *a, size_t na,
+                          const newsapi_days_row_t *b, size_t nb,
+                          newsapi_days_row_t *out)
+{
+    size_t i = 0, j = 0, n = 0;
+
+    while (i < na || j < nb) {
+        if (j == nb || (i < na && by_site_day(&a[i], &b[j]) <= 0)) {
+            out[n++] = a[i++];
+        }
+        else {
+            out[n++] = b[j++];
+        }
+    }
+    return n;
+}
+
 /* Counts the sites and entries of sorted rows (those with a count);
  * -1 on a day out of range. */
 static int measure(const newsapi_days_row_t *rows, size_t nrows,
@@ -101,7 +132,7 @@ newsapi_days_status_e newsapi_days_build(newsapi_days_row_t *rows,
     size_t nsites, nentries, i, s = 0, e = 0;
     uint64_t cum = 0;
 
-    qsort(rows, nrows, sizeof(*rows), by_site_day);
+    newsapi_days_sort(rows, nrows);
     if (measure(rows, nrows, &nsites, &nentries) != 0) {
         return NEWSAPI_DAYS_BAD;
     }

@@ -44,6 +44,14 @@ typedef enum {
 /* Bytes a buffer of nsites sites and nentries entries takes. */
 size_t newsapi_days_bytes(size_t nsites, size_t nentries);
 
+/* Sorts rows by site, then day (a pass when they already are). */
+void newsapi_days_sort(newsapi_days_row_t *rows, size_t nrows);
+
+/* Merges two sorted row lists into out (na + nb rows); returns na + nb. */
+size_t newsapi_days_merge(const newsapi_days_row_t *a, size_t na,
+                          const newsapi_days_row_t *b, size_t nb,
+                          newsapi_days_row_t *out);
+
 /* Sorts rows (in place) and writes the buffer into buf (cap bytes).
  * Rows with a count of 0 take no room.  *needed gets the bytes it takes
  * (also when they do not fit). */

@@ -232,8 +232,14 @@ apr_status_t newsapi_index_post_config(apr_pool_t *pconf, server_rec *s)
         x->fingerprint = fingerprint(pconf, x);
         if (x->ctl->magic != IDX_MAGIC || x->ctl->version != IDX_VERSION
             || strcmp(x->ctl->fingerprint, x->fingerprint) != 0) {
-            /* New, or built by other SQL: nothing in it may answer. */
+            /* New, or built by other SQL: nothing in it may answer.  A
+             * loader of the generation before may still be at work: it
+             * keeps its hold, and publishes nothing (its fingerprint is
+             * not this one). */
+            apr_uint32_t loader = x->ctl->loader;
+
             memset(x->ctl, 0, sizeof(*x->ctl));
+            x->ctl->loader = loader;
             x->ctl->magic = IDX_MAGIC;
             x->ctl->version = IDX_VERSION;
             x->ctl->copy_size = g->index_size;

@@ -277,6 +277,12 @@ static int build(idx_t *x, server_rec *s, apr_pool_t *p,
     }
     newsapi_days_info(buf, (size_t)ctl->copy_size, &info);
     ok = !check || verify(x, s, p, buf, &info) == 0;
+    if (strcmp(ctl->fingerprint, x->fingerprint) != 0) {
+        /* A graceful restart changed the SQL while this generation's
+         * loader worked: what it built is not the new SQL's. */
+        newsapi_idx_write_end(x, copy, 0);
+        return -1;
+    }
     newsapi_idx_write_end(x, copy, ok);
     if (!ok) {
         if (apr_atomic_read32(&ctl->state) != IDX_MISMATCH) {
@@ -321,13 +327,17 @@ static void load(idx_t *x, server_rec *s, apr_pool_t *p, int full)
                           * ctl->copy_size;
         size_t n = newsapi_days_rows(old, (size_t)ctl->copy_size, yesterday,
                                      NULL, 0);
+        newsapi_days_row_t *kept = apr_palloc(p, (n + 1) * sizeof(*kept));
         apr_array_header_t *all = apr_array_make(p, (int)n + c.rows->nelts
-                                                 + 1, sizeof(newsapi_days_row_t));
+                                                 + 1, sizeof(*kept));
 
-        newsapi_days_rows(old, (size_t)ctl->copy_size, yesterday,
-                          (newsapi_days_row_t *)all->elts, n);
-        all->nelts = (int)n;
-        apr_array_cat(all, c.rows);
+        newsapi_days_rows(old, (size_t)ctl->copy_size, yesterday, kept, n);
+        newsapi_days_sort((newsapi_days_row_t *)c.rows->elts,
+                          (size_t)c.rows->nelts);
+        all->nelts = (int)newsapi_days_merge(
+                         kept, n, (newsapi_days_row_t *)c.rows->elts,
+                         (size_t)c.rows->nelts,
+                         (newsapi_days_row_t *)all->elts);
         c.rows = all;
     }
     if (build(x, s, p, c.rows, t0, full) != 0) {
@@ -390,7 +400,7 @@ static void tick_family(idx_t *x, server_rec *s, apr_pool_t *ptick)
     else if (now - ctl->recent_tried_at >= recent) {
         full = 0;
     }
-    if (full < 0) {
+    if (full < 0 || strcmp(ctl->fingerprint, x->fingerprint) != 0) {
         return;
     }
     holder = apr_atomic_cas32(&ctl->loader, me, 0);

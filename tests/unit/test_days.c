@@ -141,12 +141,23 @@ Test(days, rows_before_a_day_rebuild_the_same_counts)
     cr_expect_eq(out[0].count, 2);
     cr_expect_eq(out[1].site, 2);
     cr_expect_eq(out[1].day, 150);
-    /* The recent refresh: older days kept, newer ones replaced. */
-    out[n++] = (newsapi_days_row_t){ 1, 200, 10 };
-    cr_assert_eq(newsapi_days_build(out, n, 0, 0, b, sizeof(b), &needed),
-                 NEWSAPI_DAYS_OK);
+    /* The recent refresh: older days kept, newer ones merged in. */
+    {
+        newsapi_days_row_t recent[] = { { 3, 250, 1 }, { 1, 200, 10 } };
+        newsapi_days_row_t all[8];
+
+        newsapi_days_sort(recent, 2);
+        cr_expect_eq(recent[0].site, 1);
+        cr_assert_eq(newsapi_days_merge(out, n, recent, 2, all), 4);
+        cr_expect_eq(all[1].site, 1);
+        cr_expect_eq(all[1].day, 200);
+        cr_expect_eq(all[3].site, 3);
+        cr_assert_eq(newsapi_days_build(all, 4, 0, 0, b, sizeof(b),
+                                        &needed), NEWSAPI_DAYS_OK);
+    }
     cr_expect_eq(count(b, sizeof(b), 1, 0, 1000), 12);
     cr_expect_eq(count(b, sizeof(b), 2, 0, 1000), 1);
+    cr_expect_eq(count(b, sizeof(b), 3, 250, 250), 1);
 }
 
 Test(days, bad_input_is_refused)
