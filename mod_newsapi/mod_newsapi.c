@@ -269,6 +269,7 @@ static void newsapi_child_init(apr_pool_t *p, server_rec *s)
 {
     newsapi_cache_child_init(p, s);
     newsapi_visits_child_init(p, s);
+    newsapi_index_child_init(p, s);
 }
 
 static int newsapi_handler(request_rec *r)

@@ -42,6 +42,9 @@ newsapi_error_t *newsapi_index_rows(request_rec *r,
                                     apr_array_header_t **rows,
                                     newsapi_source_info_t *info);
 
+/* child_init: the row lists this process keeps. */
+void newsapi_index_child_init(apr_pool_t *pchild, server_rec *s);
+
 /* post_config: the segments and the loader. */
 apr_status_t newsapi_index_post_config(apr_pool_t *pconf, server_rec *s);
 

@@ -2,19 +2,25 @@
  * newsapi_index_answer.c - a missed answer from the day index.
  *
  * The rows (which sites, their names, districts and order) are the
- * endpoint query's own, run with an empty range and kept in the answer
- * cache as long as a past answer is; the counts are the index's.  So an
+ * endpoint query's own, run with an empty range: by the loader after
+ * each full load (newsapi_index_rows.c), or, for a list the copy does
+ * not keep, by the request and kept in this process as long as a past
+ * answer is.  The counts are the index's.  So an
  * answer from the index has exactly the rows the SQL would give, and the
  * database sees one cheap statement per district and NewsApiCachePastTTL
  * instead of one per range.
  *
- * A cached row list is a sequence of values, each a u32 length + 1 (0
- * for SQL NULL) and its bytes, after a u32 count of rows.
+ * The row lists live in each process's memory, not in the answer cache:
+ * a load of never-seen ranges fills the cache with answers and would
+ * push them out at once (measured: thousands of statements a minute).
+ * There is one list per endpoint, query and district, a few hundred at
+ * most; a request copies the one it needs under a lock, so a list can
+ * be replaced while others still use their copies.
  */
 #include "apr_atomic.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 
-#include "newsapi_cache.h"
 #include "newsapi_days.h"
 #include "newsapi_index_shm.h"
 
@@ -24,87 +30,79 @@ APLOG_USE_MODULE(newsapi);
  * never a range a request can name (those end after they start). */
 #define EMPTY_RANGE "1000-01-01 00:00:00"
 
-static void put_u32(char **at, apr_uint32_t v)
+typedef struct {
+    apr_pool_t *pool;               /* the entry's own, for its rows */
+    apr_array_header_t *rows;
+    apr_time_t fetched_at;
+    int refreshing;                 /* a request is fetching new rows */
+} rows_entry_t;
+
+static apr_thread_mutex_t *rows_lock;
+static apr_pool_t *rows_pool;
+static apr_hash_t *rows_by_key;
+
+void newsapi_index_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    memcpy(*at, &v, sizeof(v));
-    *at += sizeof(v);
+    rows_by_key = NULL;
+    if (apr_pool_create(&rows_pool, pchild) != APR_SUCCESS
+        || apr_thread_mutex_create(&rows_lock, APR_THREAD_MUTEX_DEFAULT,
+                                   pchild) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NEWSAPI_LOGNO(0620)
+                     "cannot set up the day index's row lists: this "
+                     "process answers from SQL");
+        return;
+    }
+    rows_by_key = apr_hash_make(rows_pool);
 }
 
-static const char *pack(apr_pool_t *p, const apr_array_header_t *rows,
-                        int ncols, apr_size_t *len)
+static apr_array_header_t *copy_rows(apr_pool_t *p,
+                                     const apr_array_header_t *in,
+                                     int ncols)
 {
-    apr_size_t n = sizeof(apr_uint32_t);
-    char *buf, *at;
+    apr_array_header_t *out = apr_array_make(p, in->nelts + 1,
+                                             sizeof(newsapi_row_t));
     int i, j;
 
-    for (i = 0; i < rows->nelts; i++) {
-        const newsapi_row_t *row = &APR_ARRAY_IDX(rows, i, newsapi_row_t);
+    for (i = 0; i < in->nelts; i++) {
+        const newsapi_row_t *from = &APR_ARRAY_IDX(in, i, newsapi_row_t);
+        newsapi_row_t *to = apr_array_push(out);
 
+        to->values = apr_palloc(p, sizeof(char *) * ncols);
         for (j = 0; j < ncols; j++) {
-            n += sizeof(apr_uint32_t)
-                 + (row->values[j] ? strlen(row->values[j]) : 0);
+            to->values[j] = from->values[j]
+                            ? apr_pstrdup(p, from->values[j]) : NULL;
         }
     }
-    at = buf = apr_palloc(p, n);
-    put_u32(&at, (apr_uint32_t)rows->nelts);
-    for (i = 0; i < rows->nelts; i++) {
-        const newsapi_row_t *row = &APR_ARRAY_IDX(rows, i, newsapi_row_t);
-
-        for (j = 0; j < ncols; j++) {
-            const char *v = row->values[j];
-            apr_size_t l = v ? strlen(v) : 0;
-
-            put_u32(&at, v ? (apr_uint32_t)l + 1 : 0);
-            memcpy(at, v ? v : "", l);
-            at += l;
-        }
-    }
-    *len = n;
-    return buf;
+    return out;
 }
 
-/* The rows of a packed list; NULL when it is not one of ncols. */
-static apr_array_header_t *unpack(apr_pool_t *p, const char *buf,
-                                  apr_size_t len, int ncols)
+/* Keeps rows as the list of key (called with the lock held). */
+static void keep_rows(const char *key, rows_entry_t *e,
+                      const apr_array_header_t *rows, int ncols,
+                      apr_time_t now)
 {
-    const char *at = buf, *end = buf + len;
-    apr_array_header_t *rows;
-    apr_uint32_t n, l;
-    apr_uint32_t i;
-    int j;
+    apr_pool_t *p;
 
-    if (len < sizeof(n)) {
-        return NULL;
+    if (apr_pool_create(&p, rows_pool) != APR_SUCCESS) {
+        return;
     }
-    memcpy(&n, at, sizeof(n));
-    at += sizeof(n);
-    if (n > len) {
-        return NULL;
+    if (e == NULL) {
+        e = apr_pcalloc(rows_pool, sizeof(*e));
+        apr_hash_set(rows_by_key, apr_pstrdup(rows_pool, key),
+                     APR_HASH_KEY_STRING, e);
     }
-    rows = apr_array_make(p, (int)n + 1, sizeof(newsapi_row_t));
-    for (i = 0; i < n; i++) {
-        newsapi_row_t *row = apr_array_push(rows);
-
-        row->values = apr_pcalloc(p, sizeof(char *) * ncols);
-        for (j = 0; j < ncols; j++) {
-            if ((apr_size_t)(end - at) < sizeof(l)) {
-                return NULL;
-            }
-            memcpy(&l, at, sizeof(l));
-            at += sizeof(l);
-            if (l > 0) {
-                if ((apr_size_t)(end - at) < l - 1) {
-                    return NULL;
-                }
-                row->values[j] = apr_pstrmemdup(p, at, l - 1);
-                at += l - 1;
-            }
-        }
+    else {
+        apr_pool_destroy(e->pool);
     }
-    return at == end ? rows : NULL;
+    e->pool = p;
+    e->rows = copy_rows(p, rows, ncols);
+    e->fetched_at = now;
 }
 
-/* The endpoint's rows for params' district, from the cache or its SQL. */
+/* The endpoint's rows for params' district: the list this process keeps,
+ * fetched again by one request once NewsApiCachePastTTL old (the others
+ * go on with the old one), and kept NewsApiCacheStaleTime longer when
+ * the database fails. */
 static newsapi_error_t *base_rows(request_rec *r,
                                   const newsapi_endpoint_t *ep,
                                   const newsapi_dir_conf_t *d,
@@ -113,59 +111,92 @@ static newsapi_error_t *base_rows(request_rec *r,
                                   newsapi_index_rows_fn *sql_rows,
                                   apr_array_header_t **rows)
 {
-    unsigned char key[NEWSAPI_CACHE_KEY_LEN];
-    newsapi_params_t empty = *params;
+    const newsapi_query_t *q = newsapi_conf_query(d, ep->query);
+    const char *key = apr_pstrcat(r->pool, ep->handler, "|", q->label, "|",
+                                  params->sql_district, NULL);
     apr_time_t now = apr_time_now();
-    newsapi_cached_t c;
+    apr_time_t fresh = apr_time_from_sec(newsapi_conf_number(
+                           d, NEWSAPI_N_PAST_TTL));
+    apr_time_t stale = apr_time_from_sec(newsapi_conf_number(
+                           d, NEWSAPI_N_STALE));
+    newsapi_params_t empty = *params;
     newsapi_error_t *e;
-    const char *blob;
-    apr_size_t len;
-    int held;
+    rows_entry_t *held;
+    int mine = 0;
+
+    *rows = NULL;
+    if (rows_by_key == NULL) {
+        return NULL;
+    }
+    apr_thread_mutex_lock(rows_lock);
+    held = apr_hash_get(rows_by_key, key, APR_HASH_KEY_STRING);
+    if (held != NULL && (now - held->fetched_at < fresh
+                         || (held->refreshing
+                             && now - held->fetched_at < fresh + stale))) {
+        *rows = copy_rows(r->pool, held->rows, sh->ncols);
+    }
+    else if (held != NULL) {
+        held->refreshing = mine = 1;
+    }
+    apr_thread_mutex_unlock(rows_lock);
+    if (*rows != NULL) {
+        return NULL;
+    }
 
     apr_cpystrn(empty.sql_from, EMPTY_RANGE, sizeof(empty.sql_from));
     apr_cpystrn(empty.sql_to, EMPTY_RANGE, sizeof(empty.sql_to));
-    newsapi_cache_key(apr_pstrcat(r->pool, ep->handler, "#rows", NULL),
-                      newsapi_conf_query(d, ep->query)->sql, &empty, key);
-    held = newsapi_cache_get(r, key, &c);
-    if (held && c.fresh_until > now
-        && (*rows = unpack(r->pool, c.body, c.len, sh->ncols)) != NULL) {
-        return NULL;
-    }
     e = sql_rows(r, ep, d, &empty, rows);
-    if (e != NULL) {
-        /* The database is out: the rows rarely change. */
-        if (e->status == HTTP_SERVICE_UNAVAILABLE && held
-            && (*rows = unpack(r->pool, c.body, c.len, sh->ncols)) != NULL) {
-            return NULL;
-        }
-        return e;
+    apr_thread_mutex_lock(rows_lock);
+    held = apr_hash_get(rows_by_key, key, APR_HASH_KEY_STRING);
+    if (mine && held != NULL) {
+        held->refreshing = 0;
     }
-    blob = pack(r->pool, *rows, sh->ncols, &len);
-    newsapi_cache_put(r, key, blob, len, "sql", now + apr_time_from_sec(
-                          newsapi_conf_number(d, NEWSAPI_N_PAST_TTL)),
-                      now + apr_time_from_sec(
-                          newsapi_conf_number(d, NEWSAPI_N_PAST_TTL)
-                          + newsapi_conf_number(d, NEWSAPI_N_STALE)));
-    return NULL;
+    if (e == NULL) {
+        keep_rows(key, held, *rows, sh->ncols, now);
+    }
+    else if (e->status == HTTP_SERVICE_UNAVAILABLE && held != NULL
+             && now - held->fetched_at < fresh + stale) {
+        /* The database is out: the rows rarely change. */
+        *rows = copy_rows(r->pool, held->rows, sh->ncols);
+        e = NULL;
+    }
+    apr_thread_mutex_unlock(rows_lock);
+    return e;
 }
 
 /* The rows with the counts of [from, to] filled in from one pinned
- * copy; NULL when the copy changed under us or a row is not a site. */
+ * copy, base NULL: the rows the copy keeps for the district.  NULL when
+ * the copy changed under us, a row is not a site, or (*absent set) the
+ * copy keeps no rows for it. */
 static apr_array_header_t *counted(request_rec *r, idx_t *x,
                                    const idx_shape_t *sh,
                                    const apr_array_header_t *base,
-                                   long from, long to)
+                                   long long district, long from, long to,
+                                   int *absent)
 {
-    apr_array_header_t *out = apr_array_make(r->pool, base->nelts + 1,
-                                             sizeof(newsapi_row_t));
-    apr_uint64_t ticket;
+    apr_uint64_t ticket, off, len;
     apr_size_t cap = (apr_size_t)x->ctl->copy_size;
-    const void *buf;
+    apr_array_header_t *out;
+    const char *buf;
     int copy, i;
 
     if ((buf = newsapi_idx_pin(x, &copy, &ticket)) == NULL) {
         return NULL;
     }
+    if (base == NULL) {
+        off = x->ctl->rows_off[copy - 1];
+        len = x->ctl->rows_len[copy - 1];
+        if (off > cap || len > cap - off
+            || (base = newsapi_idx_rows_get(
+                    r->pool, buf + off, (apr_size_t)len,
+                    sh->want_district ? IDX_ROWS_COMMUNES
+                                      : IDX_ROWS_DISTRICTS,
+                    sh->want_district ? district : 0, sh->ncols)) == NULL) {
+            *absent = newsapi_idx_unpin(x, copy, ticket);
+            return NULL;
+        }
+    }
+    out = apr_array_make(r->pool, base->nelts + 1, sizeof(newsapi_row_t));
     for (i = 0; i < base->nelts; i++) {
         const newsapi_row_t *in = &APR_ARRAY_IDX(base, i, newsapi_row_t);
         newsapi_row_t *row = apr_array_push(out);
@@ -181,7 +212,8 @@ static apr_array_header_t *counted(request_rec *r, idx_t *x,
         }
         row->values = apr_pmemdup(r->pool, in->values,
                                   sizeof(char *) * sh->ncols);
-        row->values[sh->count_col] = apr_psprintf(r->pool, "%" APR_UINT64_T_FMT,
+        row->values[sh->count_col] = apr_psprintf(r->pool,
+                                                  "%" APR_UINT64_T_FMT,
                                                   (apr_uint64_t)n);
         if (sh->total_col >= 0) {
             row->values[sh->total_col] = apr_psprintf(r->pool,
@@ -226,7 +258,7 @@ newsapi_error_t *newsapi_index_rows(request_rec *r,
     newsapi_error_t *e;
     newsapi_date_t today;
     long from, to;
-    int recent, tries;
+    int recent, tries, absent = 0;
 
     *rows = NULL;
     info->name = "sql";
@@ -256,11 +288,19 @@ newsapi_error_t *newsapi_index_rows(request_rec *r,
     if (now - ok_at > limit + x->stale) {
         return NULL;            /* too old even to be stale: as today */
     }
-    if ((e = base_rows(r, ep, d, params, sh, sql_rows, &base)) != NULL) {
-        return e;
+    /* The rows the copy keeps, else the ones this process fetches. */
+    for (tries = 0; tries < 2 && *rows == NULL && !absent; tries++) {
+        *rows = counted(r, x, sh, NULL, params->district, from, to,
+                        &absent);
     }
-    for (tries = 0; tries < 2 && *rows == NULL; tries++) {
-        *rows = counted(r, x, sh, base, from, to);
+    if (*rows == NULL && absent) {
+        if ((e = base_rows(r, ep, d, params, sh, sql_rows, &base)) != NULL
+            || base == NULL) {
+            return e;
+        }
+        for (tries = 0; tries < 2 && *rows == NULL; tries++) {
+            *rows = counted(r, x, sh, base, 0, from, to, &absent);
+        }
     }
     if (*rows == NULL) {
         return NULL;

@@ -235,6 +235,101 @@ static int verify(idx_t *x, server_rec *s, apr_pool_t *p, const void *buf,
                          today - 30, today, &c);
 }
 
+/* An endpoint query's rows, copied as they come. */
+typedef struct {
+    apr_array_header_t *rows;
+    int ncols;
+} rows_t;
+
+static int keep_row(void *baton, const char *const *v)
+{
+    rows_t *c = baton;
+    newsapi_row_t *row = apr_array_push(c->rows);
+    int i;
+
+    row->values = apr_palloc(c->rows->pool, sizeof(char *) * c->ncols);
+    for (i = 0; i < c->ncols; i++) {
+        row->values[i] = v[i] ? apr_pstrdup(c->rows->pool, v[i]) : NULL;
+    }
+    return 0;
+}
+
+static apr_array_header_t *rows_of(server_rec *s, apr_pool_t *p,
+                                   const newsapi_query_t *q,
+                                   const idx_shape_t *sh,
+                                   const char *district)
+{
+    static const char empty[] = "1000-01-01 00:00:00";
+    const char *args[3] = { district, empty, empty };
+    rows_t c;
+
+    c.rows = apr_array_make(p, 64, sizeof(newsapi_row_t));
+    c.ncols = sh->ncols;
+    if (newsapi_store_each(s, p, q, sh->want_district ? args : args + 1,
+                           sh->ncols, keep_row, &c) != APR_SUCCESS) {
+        return NULL;
+    }
+    return c.rows;
+}
+
+/* Puts the rows of the answers after the day counts in buf (copy copy):
+ * fetched afresh at a full load, carried over from the published copy
+ * at a refresh.  Without them (no room, a query failed) the answers
+ * fetch their rows themselves. */
+static void put_rows(idx_t *x, server_rec *s, apr_pool_t *p, char *buf,
+                     int copy, apr_size_t days_bytes, int full)
+{
+    idx_ctl_t *ctl = x->ctl;
+    apr_size_t off = (days_bytes + 7) & ~(apr_size_t)7, used = 0;
+    apr_size_t cap = (apr_size_t)ctl->copy_size - off;
+    apr_array_header_t *list, *communes;
+    apr_hash_t *seen = apr_hash_make(p);
+    int i, pub = (int)apr_atomic_read32(&ctl->published);
+
+    ctl->rows_off[copy - 1] = off;
+    ctl->rows_len[copy - 1] = 0;
+    if (off > ctl->copy_size) {
+        return;
+    }
+    if (!full) {
+        if (pub > 0 && ctl->rows_len[pub - 1] <= cap) {
+            memcpy(buf + off, x->copies + (apr_size_t)(pub - 1)
+                   * ctl->copy_size + ctl->rows_off[pub - 1],
+                   (apr_size_t)ctl->rows_len[pub - 1]);
+            ctl->rows_len[copy - 1] = ctl->rows_len[pub - 1];
+        }
+        return;
+    }
+    list = rows_of(s, p, x->district, &x->fam->district, NULL);
+    if (list == NULL || newsapi_idx_rows_put(buf + off, cap, &used,
+                                             IDX_ROWS_DISTRICTS, 0, list,
+                                             x->fam->district.ncols) != 0) {
+        return;
+    }
+    for (i = 0; i < list->nelts; i++) {
+        const char *id = APR_ARRAY_IDX(list, i, newsapi_row_t).values[0];
+        long long district;
+
+        if (id == NULL || apr_hash_get(seen, id, APR_HASH_KEY_STRING)
+            || newsapi_render_parse_int(id, &district) != 0) {
+            continue;
+        }
+        apr_hash_set(seen, id, APR_HASH_KEY_STRING, id);
+        communes = rows_of(s, p, x->commune, &x->fam->commune, id);
+        if (communes == NULL) {
+            return;             /* what is kept so far still answers */
+        }
+        if (communes->nelts > 0
+            && newsapi_idx_rows_put(buf + off, cap, &used,
+                                    IDX_ROWS_COMMUNES, district, communes,
+                                    x->fam->commune.ncols) != 0) {
+            break;
+        }
+        ctl->rows_len[copy - 1] = used;
+    }
+    ctl->rows_len[copy - 1] = used;
+}
+
 /* Builds rows into the spare copy and, when verify is set and agrees
  * (or is not asked for), publishes it. */
 static int build(idx_t *x, server_rec *s, apr_pool_t *p,
@@ -283,13 +378,15 @@ static int build(idx_t *x, server_rec *s, apr_pool_t *p,
         newsapi_idx_write_end(x, copy, 0);
         return -1;
     }
-    newsapi_idx_write_end(x, copy, ok);
     if (!ok) {
+        newsapi_idx_write_end(x, copy, 0);
         if (apr_atomic_read32(&ctl->state) != IDX_MISMATCH) {
             ctl->failures++;    /* the check's queries failed: retry */
         }
         return -1;
     }
+    put_rows(x, s, p, buf, copy, info.bytes, check);
+    newsapi_idx_write_end(x, copy, 1);
     ctl->sites = info.nsites;
     ctl->entries = info.nentries;
     ctl->bytes = info.bytes;

@@ -6,6 +6,8 @@
 #ifndef NEWSAPI_INDEX_SHM_H
 #define NEWSAPI_INDEX_SHM_H
 
+#include "apr_tables.h"
+
 #include "newsapi_index.h"
 
 typedef enum {
@@ -63,6 +65,9 @@ typedef struct {
     apr_uint64_t needed;        /* bytes the last build needed */
     apr_uint64_t failures;      /* refreshes that failed */
     apr_uint64_t sites, entries, bytes;
+    /* Where each copy keeps the answers' rows (newsapi_index_rows.c),
+     * written with the copy. */
+    apr_uint64_t rows_off[2], rows_len[2];
     long first_day, last_day;
 } idx_ctl_t;
 
@@ -92,6 +97,17 @@ void newsapi_idx_write_end(idx_t *x, int copy, int publish);
 
 void newsapi_idx_set_state(idx_t *x, idx_state_e st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The rows of the answers in a copy (newsapi_index_rows.c): kind 0 the
+ * district list (district 0), 1 the communes of a district. */
+#define IDX_ROWS_DISTRICTS 0
+#define IDX_ROWS_COMMUNES  1
+int newsapi_idx_rows_put(char *buf, apr_size_t cap, apr_size_t *used,
+                         int kind, long long district,
+                         const apr_array_header_t *rows, int ncols);
+apr_array_header_t *newsapi_idx_rows_get(apr_pool_t *p, const char *blob,
+                                         apr_size_t len, int kind,
+                                         long long district, int ncols);
 
 /* The loader (newsapi_index_load.c): starts the watchdog singleton. */
 apr_status_t newsapi_idx_loader_start(apr_pool_t *pconf, server_rec *s);
