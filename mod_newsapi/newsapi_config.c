@@ -96,13 +96,14 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
     /* The day index (newsapi_index.c): what the two families count, per
      * site and day, exactly as the district and commune queries above
      * count it.  The visits total is the sum of every day before the
-     * range end, so it needs no query of its own. */
+     * range end, so it needs no query of its own.  ORDER BY NULL: the
+     * rows may come in any order, so no sort after the grouping. */
     { "NewsApiNewsDailyQuery", 2, {
         "SELECT a.site_id, DATE(a.published_at), COUNT(*) FROM articles a"
         " WHERE a.status = 1 AND a.is_deleted = 0"
         "   AND a.published_at >= CAST(%s AS DATETIME)"
         "   AND a.published_at < CAST(%s AS DATETIME)"
-        " GROUP BY a.site_id, DATE(a.published_at)",
+        " GROUP BY a.site_id, DATE(a.published_at) ORDER BY NULL",
         "newsapi_default_news_daily", 2, "NewsApiNewsDailyQuery" } },
     { "NewsApiVisitsDailyQuery", 2, {
         "SELECT v.site_id, v.day, v.hits FROM visits_daily v"

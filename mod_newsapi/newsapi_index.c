@@ -311,12 +311,16 @@ void newsapi_index_status(request_rec *r, int flags)
                        "NewsApiIndex_%s_FullMs: %ld\n"
                        "NewsApiIndex_%s_RecentAge: %ld\n"
                        "NewsApiIndex_%s_RecentMs: %ld\n"
+                       "NewsApiIndex_%s_FullDbMs: %ld\n"
+                       "NewsApiIndex_%s_RecentDbMs: %ld\n"
                        "NewsApiIndex_%s_Answers: %" APR_UINT64_T_FMT "\n",
                        n, st, n, why, n, c.sites, n, c.entries, n, c.bytes,
                        n, c.copy_size, n, age_sec(c.full_ok_at, now), n,
                        (long)(c.full_took / 1000), n,
                        age_sec(c.recent_ok_at, now), n,
-                       (long)(c.recent_took / 1000), n, c.answers);
+                       (long)(c.recent_took / 1000), n,
+                       (long)(c.full_db_took / 1000), n,
+                       (long)(c.recent_db_took / 1000), n, c.answers);
         }
         else {
             ap_rprintf(r, "<tr><td>%s</td><td>%s (%s)</td><td>%"
