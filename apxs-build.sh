@@ -24,7 +24,9 @@ SOURCES="mod_newsapi.c newsapi_config.c newsapi_endpoint.c newsapi_http.c
          newsapi_request.c newsapi_date.c newsapi_render.c newsapi_sql.c
          newsapi_error.c newsapi_cache.c newsapi_shm.c newsapi_status.c
          newsapi_visits.c newsapi_portals.c newsapi_hosts.c
-         newsapi_admit.c newsapi_dbstate.c newsapi_limits.c"
+         newsapi_admit.c newsapi_dbstate.c newsapi_limits.c
+         newsapi_days.c newsapi_index.c newsapi_index_load.c
+         newsapi_index_answer.c newsapi_index_rows.c"
 WARN="-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers"
 
 case "${1:-build}" in

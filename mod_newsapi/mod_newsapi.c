@@ -8,7 +8,9 @@
  *   newsapi_config   directives and configuration records
  *   newsapi_endpoint the request path every endpoint shares
  *   newsapi_http     method, media type, body in; JSON answers out
- *   newsapi_source   where a missed answer comes from (the SQL)
+ *   newsapi_source   where a missed answer comes from (index, else SQL)
+ *   newsapi_days     the day counts of every site in a flat buffer (pure)
+ *   newsapi_index    the day index: shared memory, loader, answers
  *   newsapi_request  JSON body parsing and validation (pure)
  *   newsapi_date     calendar days (pure)
  *   newsapi_store    SQL on mod_dbd's pooled connections
@@ -37,6 +39,7 @@
 #include "newsapi_config.h"
 #include "newsapi_dbstate.h"
 #include "newsapi_endpoint.h"
+#include "newsapi_index.h"
 #include "newsapi_portals.h"
 #include "newsapi_shm.h"
 #include "newsapi_status.h"
@@ -247,6 +250,24 @@ static const command_rec newsapi_cmds[] = {
                   (void *)NEWSAPI_Q_VISIT_FLUSH, RSRC_CONF,
                   "SQL adding page views; parameters: site id, day "
                   "(yyyy-mm-dd), increment"),
+    /* The day index: ranges answered from shared memory */
+    AP_INIT_FLAG("NewsApiIndex", newsapi_set_index, NULL, RSRC_CONF,
+                 "On: answer ranges from the day index where its daily "
+                 "query is known (default); Off: always the SQL"),
+    AP_INIT_TAKE1("NewsApiIndexSize", newsapi_set_server_number,
+                  (void *)NEWSAPI_SRV_INDEX_SIZE, RSRC_CONF,
+                  "Bytes of one copy of a family's day index (default "
+                  "67108864; shared memory holds two per family)"),
+    AP_INIT_TAKE1("NewsApiNewsDailyQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_NEWS_DAILY, RSRC_CONF,
+                  "SQL of the news day index; parameters: range start, "
+                  "range end (exclusive); columns: site Id, day "
+                  "(yyyy-mm-dd), count"),
+    AP_INIT_TAKE1("NewsApiVisitsDailyQuery", newsapi_set_query,
+                  (void *)NEWSAPI_Q_VISITS_DAILY, RSRC_CONF,
+                  "SQL of the visits day index; parameters: range start, "
+                  "range end (exclusive); columns: site Id, day "
+                  "(yyyy-mm-dd), page views"),
     AP_INIT_TAKE1("NewsApiOnlineWindow", newsapi_set_server_number,
                   (void *)NEWSAPI_SRV_ONLINE_WINDOW, RSRC_CONF,
                   "Minutes a visitor counts as online (default 5)"),
@@ -284,7 +305,8 @@ static int newsapi_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         || newsapi_dbstate_setup(pconf, s) != APR_SUCCESS
         || newsapi_cache_post_config(pconf, ptemp, s, &g->cache,
                                      g->cache_max_object) != APR_SUCCESS
-        || newsapi_visits_post_config(pconf, s) != APR_SUCCESS) {
+        || newsapi_visits_post_config(pconf, s) != APR_SUCCESS
+        || newsapi_index_post_config(pconf, s) != APR_SUCCESS) {
         return !OK;
     }
     return OK;
@@ -295,6 +317,7 @@ static void newsapi_child_init(apr_pool_t *p, server_rec *s)
     newsapi_cache_child_init(p, s);
     newsapi_admit_child_init(p, s);
     newsapi_visits_child_init(p, s);
+    newsapi_index_child_init(p, s);
 }
 
 static int newsapi_handler(request_rec *r)

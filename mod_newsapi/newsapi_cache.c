@@ -19,9 +19,13 @@
  *
  * A value is a small header followed by the answer's bytes:
  *
- *   +-----------+-----------+--------------------+----------------+
- *   | magic u32 | len u32   | fresh_until i64    | body (len)     |
- *   +-----------+-----------+--------------------+----------------+
+ *   +-----------+---------+-----------------+------------+-----+--------+
+ *   | magic u32 | len u32 | fresh_until i64 | source u32 | pad | body   |
+ *   +-----------+---------+-----------------+------------+-----+--------+
+ *
+ * source: 0 the SQL, 1 the day index.  The magic changed with the
+ * source field ("NAC1" had none): an older generation's value kept in a
+ * socache that outlives a restart (memcache) reads as a miss.
  */
 #include "apr_strings.h"
 #include "ap_provider.h"
@@ -36,12 +40,14 @@ APLOG_USE_MODULE(newsapi);
 
 #define KEEP_KEY     "mod_newsapi_cache"
 #define MUTEX_TYPE   "newsapi-cache"
-#define VALUE_MAGIC  0x4e414331u        /* "NAC1" */
+#define VALUE_MAGIC  0x4e414332u        /* "NAC2" */
 
 typedef struct {
     apr_uint32_t magic;
     apr_uint32_t len;
     apr_int64_t fresh_until;
+    apr_uint32_t source;
+    apr_uint32_t pad;
 } value_header_t;
 
 typedef struct {
@@ -163,7 +169,7 @@ static void unlock(server_rec *s)
 
 static apr_status_t store(server_rec *s, apr_pool_t *p,
                           const unsigned char *key, const char *body,
-                          apr_size_t len, apr_time_t fresh_until,
+                          apr_size_t len, int source, apr_time_t fresh_until,
                           apr_time_t keep_until)
 {
     value_header_t h;
@@ -173,6 +179,8 @@ static apr_status_t store(server_rec *s, apr_pool_t *p,
     h.magic = VALUE_MAGIC;
     h.len = (apr_uint32_t)len;
     h.fresh_until = fresh_until;
+    h.source = (apr_uint32_t)source;
+    h.pad = 0;
     buf = apr_palloc(p, sizeof(h) + len);
     memcpy(buf, &h, sizeof(h));
     if (body != NULL) {
@@ -206,7 +214,7 @@ static apr_size_t probe_max_object(server_rec *s, apr_pool_t *ptemp,
         return want;
     }
     while (want >= 256) {
-        if (store(s, ptemp, probe_key, NULL, want, until, until)
+        if (store(s, ptemp, probe_key, NULL, want, 0, until, until)
             == APR_SUCCESS) {
             if (lock(s) == 0) {
                 provider->remove(keep->inst, s, probe_key,
@@ -388,18 +396,20 @@ int newsapi_cache_get(request_rec *r, const unsigned char *key,
     out->body = (const char *)buf + sizeof(h);
     out->len = h.len;
     out->fresh_until = h.fresh_until;
+    out->source = h.source == 1 ? "index" : "sql";
     return 1;
 }
 
 int newsapi_cache_put(request_rec *r, const unsigned char *key,
-                      const char *body, apr_size_t len,
+                      const char *body, apr_size_t len, const char *source,
                       apr_time_t fresh_until, apr_time_t keep_until)
 {
     if (!newsapi_cache_enabled() || len > keep->max_object) {
         return -1;
     }
-    return store(r->server, r->pool, key, body, len, fresh_until,
-                 keep_until) == APR_SUCCESS ? 0 : -1;
+    return store(r->server, r->pool, key, body, len,
+                 source != NULL && strcmp(source, "index") == 0,
+                 fresh_until, keep_until) == APR_SUCCESS ? 0 : -1;
 }
 
 void newsapi_cache_status(request_rec *r, int flags)

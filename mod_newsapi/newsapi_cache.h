@@ -23,6 +23,7 @@ typedef struct {
     const char *body;
     apr_size_t len;
     apr_time_t fresh_until;     /* after this it is only good when stale */
+    const char *source;         /* what computed it: "sql" or "index" */
 } newsapi_cached_t;
 
 /* Directive-time check of "provider:args" or "none"; NULL when good. */
@@ -50,9 +51,10 @@ void newsapi_cache_key(const char *endpoint, const char *sql,
 /* 1 and *out filled when an answer is held (fresh or not), else 0. */
 int newsapi_cache_get(request_rec *r, const unsigned char *key,
                       newsapi_cached_t *out);
-/* Keeps body until keep_until; returns 0 when stored. */
+/* Keeps body, computed by source ("sql" or "index"), until keep_until;
+ * returns 0 when stored. */
 int newsapi_cache_put(request_rec *r, const unsigned char *key,
-                      const char *body, apr_size_t len,
+                      const char *body, apr_size_t len, const char *source,
                       apr_time_t fresh_until, apr_time_t keep_until);
 
 

@@ -105,7 +105,23 @@ static const query_slot_t slots[NEWSAPI_Q_COUNT] = {
         " LEFT JOIN sites s ON s.district_id = u.huyen"
         "  AND s.commune_id <=> u.xa"
         " ORDER BY u.huyen, u.cap, u.xa, s.id",
-        "newsapi_default_portals", 0, "NewsApiPortalsQuery" } }
+        "newsapi_default_portals", 0, "NewsApiPortalsQuery" } },
+    /* The day index (newsapi_index.c): what the two families count, per
+     * site and day, exactly as the district and commune queries above
+     * count it.  The visits total is the sum of every day before the
+     * range end, so it needs no query of its own.  ORDER BY NULL: the
+     * rows may come in any order, so no sort after the grouping. */
+    { "NewsApiNewsDailyQuery", 2, {
+        "SELECT a.site_id, DATE(a.published_at), COUNT(*) FROM articles a"
+        " WHERE a.status = 1 AND a.is_deleted = 0"
+        "   AND a.published_at >= CAST(%s AS DATETIME)"
+        "   AND a.published_at < CAST(%s AS DATETIME)"
+        " GROUP BY a.site_id, DATE(a.published_at) ORDER BY NULL",
+        "newsapi_default_news_daily", 2, "NewsApiNewsDailyQuery" } },
+    { "NewsApiVisitsDailyQuery", 2, {
+        "SELECT v.site_id, v.day, v.hits FROM visits_daily v"
+        " WHERE v.day >= CAST(%s AS DATE) AND v.day < CAST(%s AS DATE)",
+        "newsapi_default_visits_daily", 2, "NewsApiVisitsDailyQuery" } }
 };
 
 static ap_regex_t *default_robots;
@@ -168,6 +184,7 @@ void *newsapi_create_srv_conf(apr_pool_t *p, server_rec *s)
     c->flush_interval = -1;
     c->online_window = -1;
     c->site_hosts = apr_hash_make(p);
+    c->index_on = -1;
     return c;
 }
 
@@ -326,6 +343,10 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
         err = parse_number(cmd, arg, 0, NEWSAPI_MAX_WAITERS, &v);
         c->max_waiting = (int)v;
         break;
+    case NEWSAPI_SRV_INDEX_SIZE:
+        err = parse_number(cmd, arg, 4096, APR_INT64_C(17179869184), &v);
+        c->index_size = (apr_size_t)v;
+        break;
     case NEWSAPI_SRV_ONLINE_WINDOW:
         err = parse_number(cmd, arg, 1, 1440, &v);
         c->online_window = (long)v;
@@ -339,6 +360,24 @@ const char *newsapi_set_server_number(cmd_parms *cmd, void *dconf,
         *main_conf(cmd, &err) = parsed;
     }
     return err;
+}
+
+const char *newsapi_set_index(cmd_parms *cmd, void *dconf, int on)
+{
+    const char *err;
+    newsapi_srv_conf_t *c = main_conf(cmd, &err);
+
+    (void)dconf;
+    if (err == NULL) {
+        c->index_on = on;
+    }
+    return err;
+}
+
+int newsapi_conf_query_set(const newsapi_dir_conf_t *d,
+                           newsapi_query_slot_e slot)
+{
+    return d->query[slot] != NULL;
 }
 
 const char *newsapi_set_count_visits(cmd_parms *cmd, void *dconf, int on)
@@ -547,6 +586,9 @@ static void finish_global(apr_pool_t *p, server_rec *s,
     }
     if (c->online_window < 0) {
         c->online_window = NEWSAPI_DEFAULT_ONLINE_WINDOW;
+    }
+    if (c->index_size == 0) {
+        c->index_size = NEWSAPI_DEFAULT_INDEX_SIZE;
     }
     default_robots = ap_pregcomp(p, NEWSAPI_DEFAULT_ROBOTS,
                                  AP_REG_ICASE | AP_REG_NOSUB);

@@ -18,6 +18,8 @@ typedef enum {
     NEWSAPI_Q_VISITS_COMMUNE,   /* Huyen_Id, start, end */
     NEWSAPI_Q_VISIT_FLUSH,      /* site id, day, increment */
     NEWSAPI_Q_PORTALS,          /* none: every unit of every district */
+    NEWSAPI_Q_NEWS_DAILY,       /* start, end: site, day, count */
+    NEWSAPI_Q_VISITS_DAILY,     /* start, end: site, day, count */
     NEWSAPI_Q_COUNT
 } newsapi_query_slot_e;
 
@@ -71,6 +73,8 @@ typedef struct {
     long online_window;                             /* -1: unset */
     apr_hash_t *site_hosts;     /* this server's host name -> site id */
     int hosts_from_list;        /* host names of the portal list count */
+    int index_on;                                   /* -1: unset */
+    apr_size_t index_size;                          /* 0: unset */
 } newsapi_srv_conf_t;
 
 #define NEWSAPI_DEFAULT_CACHE_SIZE     8388608
@@ -81,6 +85,7 @@ typedef struct {
 #define NEWSAPI_DEFAULT_UTC_OFFSET     420      /* Vietnam, UTC+07:00 */
 #define NEWSAPI_DEFAULT_FLUSH_INTERVAL 60
 #define NEWSAPI_DEFAULT_ONLINE_WINDOW  5        /* minutes */
+#define NEWSAPI_DEFAULT_INDEX_SIZE     67108864 /* one copy, per family */
 #define NEWSAPI_DEFAULT_ROBOTS \
     "bot|crawl|spider|slurp|archiver|facebookexternalhit|bingpreview"
 /* mod_dbd's own default for DBDMax on threaded MPMs */
@@ -112,6 +117,12 @@ const char *newsapi_set_utc_offset(cmd_parms *cmd, void *dconf,
 #define NEWSAPI_SRV_ONLINE_WINDOW 5
 #define NEWSAPI_SRV_QUERY_TIMEOUT 6
 #define NEWSAPI_SRV_MAX_WAITING 7
+#define NEWSAPI_SRV_INDEX_SIZE 8
+
+const char *newsapi_set_index(cmd_parms *cmd, void *dconf, int on);
+/* Was this query slot set by a directive in the main server? */
+int newsapi_conf_query_set(const newsapi_dir_conf_t *d,
+                           newsapi_query_slot_e slot);
 
 const char *newsapi_set_count_visits(cmd_parms *cmd, void *dconf, int on);
 const char *newsapi_set_site_id(cmd_parms *cmd, void *dconf,

@@ -12,10 +12,11 @@
 
 APLOG_USE_MODULE(newsapi);
 
-static int send_answer(request_rec *r, const char *how, const char *body,
-                       apr_size_t len)
+static int send_answer(request_rec *r, const char *how, const char *source,
+                       const char *body, apr_size_t len)
 {
     apr_table_setn(r->headers_out, "X-NewsApi-Cache", how);
+    apr_table_setn(r->headers_out, "X-NewsApi-Source", source);
     return newsapi_http_send_json(r, HTTP_OK, body, len);
 }
 
@@ -58,19 +59,30 @@ static int wait_for_fill(request_rec *r, const unsigned char *key,
     return newsapi_cache_get(r, key, c) && c->fresh_until > apr_time_now();
 }
 
+/* An answer older than the freshness promise says so. */
+static const char *stale_warning(request_rec *r)
+{
+    newsapi_shm_add(NEWSAPI_CTR_STALE, 1);
+    apr_table_setn(r->headers_out, "Warning", "110 - \"Response is Stale\"");
+    return "STALE";
+}
+
 static int answer_uncached(request_rec *r, const newsapi_endpoint_t *ep,
                            const newsapi_dir_conf_t *d,
                            const newsapi_params_t *params)
 {
+    newsapi_source_info_t info;
     newsapi_error_t *e;
     apr_size_t len;
     char *json;
 
     newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
-    if ((e = newsapi_source_fetch(r, ep, d, params, &json, &len)) != NULL) {
+    if ((e = newsapi_source_fetch(r, ep, d, params, &json, &len, &info))
+        != NULL) {
         return newsapi_http_send_error(r, e);
     }
-    return send_answer(r, "OFF", json, len);
+    return send_answer(r, info.stale ? stale_warning(r) : "OFF", info.name,
+                       json, len);
 }
 
 static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
@@ -80,6 +92,8 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     const newsapi_query_t *q = newsapi_conf_query(d, ep->query);
     unsigned char key[NEWSAPI_CACHE_KEY_LEN];
     apr_time_t now = apr_time_now();
+    newsapi_source_info_t info;
+    apr_time_t fresh_until;
     newsapi_cached_t c;
     newsapi_error_t *e;
     apr_uint32_t tag;
@@ -98,7 +112,7 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     held = newsapi_cache_get(r, key, &c);
     if (held && c.fresh_until > now) {
         newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
-        return send_answer(r, "HIT", c.body, c.len);
+        return send_answer(r, "HIT", c.source, c.body, c.len);
     }
 
     /* One request fills a key; the others wait for its answer. */
@@ -108,7 +122,8 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
 
         if (wait_for_fill(r, key, tag, d, &filled)) {
             newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
-            return send_answer(r, "HIT", filled.body, filled.len);
+            return send_answer(r, "HIT", filled.source, filled.body,
+                               filled.len);
         }
         lease = newsapi_shm_lease_take(tag);
     }
@@ -119,18 +134,28 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
         if (c.fresh_until > apr_time_now()) {
             newsapi_shm_lease_release(lease, tag);
             newsapi_shm_add(NEWSAPI_CTR_HITS, 1);
-            return send_answer(r, "HIT", c.body, c.len);
+            return send_answer(r, "HIT", c.source, c.body, c.len);
         }
     }
 
     newsapi_shm_add(NEWSAPI_CTR_MISSES, 1);
-    e = newsapi_source_fetch(r, ep, d, params, &json, &len);
+    e = newsapi_source_fetch(r, ep, d, params, &json, &len, &info);
+    if (e == NULL && info.stale) {
+        /* Computed from an index the database could not refresh: not
+         * kept, so the next request sees the refresh that brings it. */
+        newsapi_shm_lease_release(lease, tag);
+        return send_answer(r, stale_warning(r), info.name, json, len);
+    }
     if (e == NULL) {
         now = apr_time_now();
         ttl = ttl_for(d, params, now);
         stale = newsapi_conf_number(d, NEWSAPI_N_STALE);
-        if (ttl > 0 && newsapi_cache_put(r, key, json, len,
-                                         now + apr_time_from_sec(ttl),
+        fresh_until = now + apr_time_from_sec(ttl);
+        if (info.fresh_until != 0 && info.fresh_until < fresh_until) {
+            fresh_until = info.fresh_until;
+        }
+        if (ttl > 0 && newsapi_cache_put(r, key, json, len, info.name,
+                                         fresh_until,
                                          now + apr_time_from_sec(ttl + stale))
                        != 0) {
             newsapi_shm_add(NEWSAPI_CTR_STORE_FAILS, 1);
@@ -139,7 +164,7 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
                           len);
         }
         newsapi_shm_lease_release(lease, tag);
-        return send_answer(r, "MISS", json, len);
+        return send_answer(r, "MISS", info.name, json, len);
     }
     newsapi_shm_lease_release(lease, tag);
 
@@ -152,9 +177,7 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
                       "database unavailable: serving an answer %"
                       APR_TIME_T_FMT "s past its freshness",
                       apr_time_sec(now - c.fresh_until));
-        apr_table_setn(r->headers_out, "Warning",
-                       "110 - \"Response is Stale\"");
-        return send_answer(r, "STALE", c.body, c.len);
+        return send_answer(r, stale_warning(r), c.source, c.body, c.len);
     }
     return newsapi_http_send_error(r, e);
 }

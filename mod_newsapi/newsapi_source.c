@@ -6,6 +6,7 @@
 #include "apr_strings.h"
 
 #include "newsapi_admit.h"
+#include "newsapi_index.h"
 #include "newsapi_source.h"
 #include "newsapi_store.h"
 #include "newsapi_visits.h"
@@ -113,13 +114,13 @@ static newsapi_error_t *wrong_value(request_rec *r,
     return e;
 }
 
-newsapi_error_t *newsapi_source_fetch(request_rec *r,
+/* The endpoint's query under a query slot. */
+static newsapi_error_t *slotted_query(request_rec *r,
                                       const newsapi_endpoint_t *ep,
                                       const newsapi_dir_conf_t *d,
                                       const newsapi_params_t *params,
-                                      char **json, apr_size_t *len)
+                                      apr_array_header_t **rows)
 {
-    apr_array_header_t *rows;
     newsapi_error_t *e;
     int slot;
 
@@ -129,8 +130,26 @@ newsapi_error_t *newsapi_source_fetch(request_rec *r,
     if ((e = newsapi_admit_enter(r, &slot)) != NULL) {
         return e;
     }
-    e = query(r, ep, d, params, &rows);
+    e = query(r, ep, d, params, rows);
     newsapi_admit_leave(slot);
+    return e;
+}
+
+newsapi_error_t *newsapi_source_fetch(request_rec *r,
+                                      const newsapi_endpoint_t *ep,
+                                      const newsapi_dir_conf_t *d,
+                                      const newsapi_params_t *params,
+                                      char **json, apr_size_t *len,
+                                      newsapi_source_info_t *info)
+{
+    apr_array_header_t *rows;
+    newsapi_error_t *e;
+
+    /* The day index first; it asks slotted_query for the rows only. */
+    e = newsapi_index_rows(r, ep, d, params, slotted_query, &rows, info);
+    if (e == NULL && rows == NULL) {
+        e = slotted_query(r, ep, d, params, &rows);
+    }
     if (e == NULL && ep->derive != NULL) {
         e = ep->derive(r->pool, params, &rows);
         if (e != NULL && e->status == HTTP_INTERNAL_SERVER_ERROR) {

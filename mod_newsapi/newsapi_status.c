@@ -15,6 +15,7 @@
 #include "newsapi_admit.h"
 #include "newsapi_cache.h"
 #include "newsapi_config.h"
+#include "newsapi_index.h"
 #include "newsapi_shm.h"
 #include "newsapi_status.h"
 
@@ -177,16 +178,20 @@ static void print_auto(request_rec *r, const apr_int64_t *v)
                    v[i]);
     }
     ap_rprintf(r, "NewsApiCache: %s\n", newsapi_cache_describe(r->pool));
+    newsapi_index_status(r, AP_STATUS_SHORT);
 }
 
 static void print_json(request_rec *r, const apr_int64_t *v)
 {
     apr_size_t i;
 
+    /* The day index's members first: each ends with its comma. */
+    ap_rputs("{", r);
+    newsapi_index_status(r, NEWSAPI_INDEX_JSON);
     /* The cache's description is free text from httpd.conf: the JSON
      * form keeps to numbers and flags. */
     for (i = 0; i < NFIGURES; i++) {
-        ap_rprintf(r, "%s\"%s\":", i == 0 ? "{" : ",", figures[i].key);
+        ap_rprintf(r, "%s\"%s\":", i == 0 ? "" : ",", figures[i].key);
         if (figures[i].kind == NEWSAPI_FIG_FLAG) {
             ap_rputs(v[i] ? "true" : "false", r);
         }
@@ -233,6 +238,7 @@ static void print_html(request_rec *r, const apr_int64_t *v)
     ap_rprintf(r, "<p>Answer cache: %s</p>\n",
                ap_escape_html(r->pool, newsapi_cache_describe(r->pool)));
     newsapi_cache_status(r, 0);
+    newsapi_index_status(r, 0);
 }
 
 /* ---- the handler --------------------------------------------------- */

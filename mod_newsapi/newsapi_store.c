@@ -452,3 +452,50 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
     newsapi_admit_dbd_give(s);
     return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }
+
+/* The loader's rows can be millions: read them one at a time instead of
+ * copying the result as read_rows does. */
+apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
+                                const newsapi_query_t *q,
+                                const char *const *args, int ncols,
+                                newsapi_store_row_fn *each, void *baton)
+{
+    call_t c = { NULL, s, p };
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char **values = apr_palloc(p, sizeof(char *) * ncols);
+    apr_status_t rv = APR_SUCCESS;
+    ap_dbd_t *conn;
+    int got, i, err = 0;
+
+    if ((conn = acquire(&c)) == NULL) {
+        return APR_ECONNREFUSED;
+    }
+    if (execute(&c, conn, q, args, &res) != NULL) {
+        dbd_close(s, conn);
+        return APR_EGENERAL;
+    }
+    if ((got = apr_dbd_num_cols(conn->driver, res)) != ncols) {
+        say(&c, APLOG_ERR, NEWSAPI_LOGNO(0690) "%s returns %d columns where "
+            "%d are expected", q->directive, got, ncols);
+        rv = APR_EGENERAL;
+    }
+    while (rv == APR_SUCCESS
+           && (err = apr_dbd_get_row(conn->driver, p, res, &row, -1)) == 0) {
+        for (i = 0; i < ncols; i++) {
+            values[i] = apr_dbd_get_entry(conn->driver, row, i);
+        }
+        if (each(baton, values) != 0) {
+            rv = APR_EINVAL;
+        }
+    }
+    if (rv != APR_SUCCESS) {
+        drain(conn, p, res);
+    }
+    else if (err != -1) {
+        db_fault(&c, conn, q, "reading the result", err);
+        rv = APR_EGENERAL;
+    }
+    dbd_close(s, conn);
+    return rv;
+}

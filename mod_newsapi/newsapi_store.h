@@ -44,4 +44,17 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
                                 const newsapi_query_t *q,
                                 const char *const *args);
 
+/* Runs a SELECT outside any request (the day index loader), on a
+ * connection taken from and given back to the pool, and hands each row
+ * to each(baton, values) as it is read: the values (ncols of them, NULL
+ * for SQL NULL) are the driver's and only good during the call.  each
+ * returning non-zero stops (the rest of the result is drained).  Returns
+ * as newsapi_store_exec does; APR_EINVAL when each stopped it. */
+typedef int newsapi_store_row_fn(void *baton, const char *const *values);
+
+apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
+                                const newsapi_query_t *q,
+                                const char *const *args, int ncols,
+                                newsapi_store_row_fn *each, void *baton);
+
 #endif /* NEWSAPI_STORE_H */

@@ -86,6 +86,10 @@ CREATE TABLE articles (
     -- The counting index: equality on the first three columns, a range on
     -- published_at; the COUNT(*) is answered from the index alone.
     KEY idx_articles_count (site_id, status, is_deleted, published_at),
+    -- The day index's refresh of the recent days (NewsApiNewsDailyQuery
+    -- from yesterday on): a range on published_at over every site, read
+    -- from the index alone (sql/README.md shows the plan).
+    KEY idx_articles_published (published_at, status, is_deleted, site_id),
     CONSTRAINT fk_articles_site FOREIGN KEY (site_id) REFERENCES sites (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -98,5 +102,8 @@ CREATE TABLE visits_daily (
     -- Page views counted that day.
     hits    BIGINT UNSIGNED NOT NULL DEFAULT 0,
     PRIMARY KEY (site_id, day),
+    -- The day index's refresh of the recent days (NewsApiVisitsDailyQuery
+    -- from yesterday on), read from the index alone.
+    KEY idx_visits_day (day, site_id, hits),
     CONSTRAINT fk_visits_site FOREIGN KEY (site_id) REFERENCES sites (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -137,7 +137,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (which) {
     case 0: {                                  /* NewsApi*Query */
         int slot = sub % NEWSAPI_Q_COUNT;
-        static const int nparams[NEWSAPI_Q_COUNT] = { 2, 3, 1, 2, 3, 3 };
+        static const int nparams[NEWSAPI_Q_COUNT] = { 2, 3, 1, 2, 3, 3,
+                                                      2, 2 };
         const newsapi_query_t *q;
 
         cmd.info = (void *)(apr_uintptr_t)slot;
