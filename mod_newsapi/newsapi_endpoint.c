@@ -172,7 +172,6 @@ static int answer_cached(request_rec *r, const newsapi_endpoint_t *ep,
     stale = newsapi_conf_number(d, NEWSAPI_N_STALE);
     if (e->status == HTTP_SERVICE_UNAVAILABLE && held
         && now < c.fresh_until + apr_time_from_sec(stale)) {
-        newsapi_shm_add(NEWSAPI_CTR_STALE, 1);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, NEWSAPI_LOGNO(0105)
                       "database unavailable: serving an answer %"
                       APR_TIME_T_FMT "s past its freshness",

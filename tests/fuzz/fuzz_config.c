@@ -137,8 +137,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (which) {
     case 0: {                                  /* NewsApi*Query */
         int slot = sub % NEWSAPI_Q_COUNT;
-        static const int nparams[NEWSAPI_Q_COUNT] = { 2, 3, 1, 2, 3, 3,
-                                                      2, 2 };
+        static const int nparams[NEWSAPI_Q_COUNT] = {
+            [NEWSAPI_Q_DISTRICT] = 2,
+            [NEWSAPI_Q_COMMUNE] = 3,
+            [NEWSAPI_Q_DISTRICT_EXISTS] = 1,
+            [NEWSAPI_Q_VISITS_DISTRICT] = 2,
+            [NEWSAPI_Q_VISITS_COMMUNE] = 3,
+            [NEWSAPI_Q_VISIT_FLUSH] = 3,
+            [NEWSAPI_Q_PORTALS] = 0,
+            [NEWSAPI_Q_NEWS_DAILY] = 2,
+            [NEWSAPI_Q_VISITS_DAILY] = 2
+        };
         const newsapi_query_t *q;
 
         cmd.info = (void *)(apr_uintptr_t)slot;
