@@ -23,6 +23,7 @@
  * Nothing is locked, so a process killed anywhere leaves nothing held.
  */
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "apr_atomic.h"
 #include "apr_sha1.h"
@@ -264,12 +265,69 @@ static long age_sec(apr_time_t at, apr_time_t now)
     return at ? (long)apr_time_sec(now - at) : -1;
 }
 
+/* One family's figures as the Prometheus form shows them. */
+typedef struct {
+    const char *name;
+    double v[9];
+} prom_family_t;
+
+static const struct {
+    const char *metric;
+    const char *type;
+    const char *help;
+} prom_metrics[] = {
+    { .metric = "newsapi_index_ready", .type = "gauge",
+      .help = "1 when the family's day index answers, else 0" },
+    { .metric = "newsapi_index_sites", .type = "gauge",
+      .help = "Portal sites the day index holds" },
+    { .metric = "newsapi_index_entries", .type = "gauge",
+      .help = "Site-days with a count the day index holds" },
+    { .metric = "newsapi_index_bytes", .type = "gauge",
+      .help = "Bytes of a copy in use" },
+    { .metric = "newsapi_index_size_bytes", .type = "gauge",
+      .help = "Bytes a copy may take (NewsApiIndexSize)" },
+    { .metric = "newsapi_index_full_load_age_seconds", .type = "gauge",
+      .help = "Seconds since the last good full load began (-1: none)" },
+    { .metric = "newsapi_index_full_load_seconds", .type = "gauge",
+      .help = "Duration of the last good full load" },
+    { .metric = "newsapi_index_refresh_age_seconds", .type = "gauge",
+      .help = "Seconds since the last good recent-days refresh began "
+              "(-1: none)" },
+    { .metric = "newsapi_index_answers_total", .type = "counter",
+      .help = "Answers computed from the day index" }
+};
+
+/* Every metric once, with a sample per family under it, as the text
+ * format wants a metric's samples together. */
+static void status_prometheus(request_rec *r, const prom_family_t *f,
+                              int nfam)
+{
+    apr_size_t m;
+    int i;
+
+    for (m = 0; m < sizeof(prom_metrics) / sizeof(prom_metrics[0]); m++) {
+        ap_rprintf(r, "# HELP %s %s.\n# TYPE %s %s\n",
+                   prom_metrics[m].metric, prom_metrics[m].help,
+                   prom_metrics[m].metric, prom_metrics[m].type);
+        for (i = 0; i < nfam; i++) {
+            char num[32];
+
+            /* libc's %g: APR's formatter drops the 0 of "0.25" */
+            snprintf(num, sizeof(num), "%.15g", f[i].v[m]);
+            ap_rprintf(r, "%s{family=\"%s\"} %s\n",
+                       prom_metrics[m].metric, f[i].name, num);
+        }
+    }
+}
+
 void newsapi_index_status(request_rec *r, int flags)
 {
+    prom_family_t prom[IDX_FAMILIES];
     apr_time_t now = apr_time_now();
     int i;
 
-    if (!(flags & (AP_STATUS_SHORT | NEWSAPI_INDEX_JSON))) {
+    if (!(flags & (AP_STATUS_SHORT | NEWSAPI_INDEX_JSON
+                   | NEWSAPI_INDEX_PROMETHEUS))) {
         ap_rputs("<h3>Day index</h3>\n<table>\n<tr><th>family</th>"
                  "<th>state</th><th>sites</th><th>days held</th>"
                  "<th>bytes used of size</th><th>full load: age, took</th>"
@@ -287,7 +345,21 @@ void newsapi_index_status(request_rec *r, int flags)
         }
         st = x->ctl ? state_names[c.state % IDX_NSTATES] : "off";
         why = x->ctl ? c.why : (x->off_why ? x->off_why : "not set up");
-        if (flags & NEWSAPI_INDEX_JSON) {
+        if (flags & NEWSAPI_INDEX_PROMETHEUS) {
+            prom_family_t *f = &prom[i];
+
+            f->name = n;
+            f->v[0] = x->ctl != NULL && c.state == IDX_READY;
+            f->v[1] = (double)c.sites;
+            f->v[2] = (double)c.entries;
+            f->v[3] = (double)c.bytes;
+            f->v[4] = (double)c.copy_size;
+            f->v[5] = (double)age_sec(c.full_ok_at, now);
+            f->v[6] = (double)c.full_took / APR_USEC_PER_SEC;
+            f->v[7] = (double)age_sec(c.recent_ok_at, now);
+            f->v[8] = (double)c.answers;
+        }
+        else if (flags & NEWSAPI_INDEX_JSON) {
             ap_rprintf(r, "\"Index_%s_State\":\"%s\",\"Index_%s_Sites\":%"
                        APR_UINT64_T_FMT ",\"Index_%s_Days\":%"
                        APR_UINT64_T_FMT ",\"Index_%s_Bytes\":%"
@@ -335,7 +407,10 @@ void newsapi_index_status(request_rec *r, int flags)
                        (long)(c.recent_took / 1000), c.answers);
         }
     }
-    if (!(flags & (AP_STATUS_SHORT | NEWSAPI_INDEX_JSON))) {
+    if (flags & NEWSAPI_INDEX_PROMETHEUS) {
+        status_prometheus(r, prom, IDX_FAMILIES);
+    }
+    else if (!(flags & (AP_STATUS_SHORT | NEWSAPI_INDEX_JSON))) {
         ap_rputs("</table>\n", r);
     }
 }

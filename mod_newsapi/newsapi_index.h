@@ -50,8 +50,10 @@ apr_status_t newsapi_index_post_config(apr_pool_t *pconf, server_rec *s);
 
 /* The status page's part: HTML, or "Key: value" lines with
  * AP_STATUS_SHORT; NEWSAPI_INDEX_JSON for members of a JSON object
- * (each followed by a comma). */
+ * (each followed by a comma); NEWSAPI_INDEX_PROMETHEUS for the text
+ * exposition format (samples labelled family="news"|"visits"). */
 #define NEWSAPI_INDEX_JSON 0x1000
+#define NEWSAPI_INDEX_PROMETHEUS 0x2000
 void newsapi_index_status(request_rec *r, int flags);
 
 #endif /* NEWSAPI_INDEX_H */

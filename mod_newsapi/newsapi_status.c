@@ -217,6 +217,7 @@ static void print_prometheus(request_rec *r, const apr_int64_t *v)
                    "\n", name, f->help, name, counter ? "counter" : "gauge",
                    name, v[i]);
     }
+    newsapi_index_status(r, NEWSAPI_INDEX_PROMETHEUS);
 }
 
 static void print_html(request_rec *r, const apr_int64_t *v)
