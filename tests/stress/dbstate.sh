@@ -15,6 +15,8 @@
 #             first answer from the database after it is back, slowest
 # and, for run.sh's db-outage, outage_figures (the same outage figures).
 # --quick runs lock only (4 s of lock), unless STRESS_ONLY names others.
+# STRESS_INDEX=1: the same with the day index on (NewsApiIndex On, the
+# module's default, which the test template turns off).
 
 HTTPD_DEF=$WORK/httpd-defaults
 DEF_URL=
@@ -28,7 +30,13 @@ defaults_apache() {
     local port
     [ -n "$DEF_URL" ] && return 0
     port=$(free_port "$DBPORT" "$PORT")
-    "$APACHE_SH" start "$HTTPD_DEF" "$port" "$HERE/stress-defaults.conf" >&2
+    # The template turns the day index off for the SQL path's tests; with
+    # STRESS_INDEX=1 these scenarios run with the module's real default.
+    cp "$HERE/stress-defaults.conf" "$WORK/stress-defaults.conf"
+    if [ "${STRESS_INDEX:-0}" = 1 ]; then
+        echo "NewsApiIndex On" >> "$WORK/stress-defaults.conf"
+    fi
+    "$APACHE_SH" start "$HTTPD_DEF" "$port" "$WORK/stress-defaults.conf" >&2
     DEF_URL=http://127.0.0.1:$port
 }
 
