@@ -43,6 +43,7 @@ static apr_hash_t *rows_by_key;
 
 void newsapi_index_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    newsapi_idx_loader_child_init(pchild, s);
     rows_by_key = NULL;
     if (apr_pool_create(&rows_pool, pchild) != APR_SUCCESS
         || apr_thread_mutex_create(&rows_lock, APR_THREAD_MUTEX_DEFAULT,

@@ -34,7 +34,52 @@ APLOG_USE_MODULE(newsapi);
 typedef struct {
     apr_array_header_t *rows;
     const char *bad;            /* the first value that is not right */
+    int stopped;                /* the child began to exit */
 } collect_t;
+
+/* A child may begin to exit while its loader reads the database.  mod_dbd
+ * destroys its connection pool with the child's pool, and a connection
+ * still held then fails apr_reslist's assertion: SIGABRT at exit.  So,
+ * before anything of the child's pool is cleaned up, the child says it
+ * is stopping and waits (a few seconds at most) until no tick is under
+ * way; a load stops at the next row it reads.  Both flags are set and
+ * read with full barriers: either the tick sees stopping, or the exiting
+ * thread sees the tick busy. */
+#define QUIESCE_WAIT apr_time_from_sec(5)
+
+static volatile apr_uint32_t ticks_busy;
+static volatile apr_uint32_t child_stopping;
+
+static int stopping(void)
+{
+    return apr_atomic_read32(&child_stopping) != 0;
+}
+
+static apr_status_t loader_quiesce(void *data)
+{
+    server_rec *s = data;
+    apr_time_t deadline = apr_time_now() + QUIESCE_WAIT;
+
+    apr_atomic_set32(&child_stopping, 1);
+    while (apr_atomic_read32(&ticks_busy) != 0
+           && apr_time_now() < deadline) {
+        apr_sleep(10000);
+    }
+    if (apr_atomic_read32(&ticks_busy) != 0) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NEWSAPI_LOGNO(0606)
+                     "the day index loader still holds a database "
+                     "connection %" APR_TIME_T_FMT " s after the process "
+                     "began to exit", apr_time_sec(QUIESCE_WAIT));
+    }
+    return APR_SUCCESS;
+}
+
+void newsapi_idx_loader_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_atomic_set32(&child_stopping, 0);
+    apr_atomic_set32(&ticks_busy, 0);
+    apr_pool_pre_cleanup_register(pchild, s, loader_quiesce);
+}
 
 static int parse_day(const char *v, long *day)
 {
@@ -53,8 +98,14 @@ static int parse_day(const char *v, long *day)
 static int collect(void *baton, const char *const *v)
 {
     collect_t *c = baton;
-    newsapi_days_row_t *row = apr_array_push(c->rows);
+    newsapi_days_row_t *row;
     long long count;
+
+    if (stopping()) {
+        c->stopped = 1;
+        return 1;
+    }
+    row = apr_array_push(c->rows);
 
     if (newsapi_render_parse_int(v[0], &row->site) != 0) {
         c->bad = apr_psprintf(c->rows->pool, "site id '%s'", v[0]);
@@ -77,6 +128,9 @@ static apr_status_t daily(idx_t *x, server_rec *s, apr_pool_t *p,
     apr_status_t rv;
 
     rv = newsapi_store_each(s, p, x->daily, args, 3, collect, c);
+    if (c->stopped) {
+        return APR_EINTR;       /* the process exits: nothing to tell */
+    }
     if (rv == APR_EINVAL) {
         newsapi_idx_set_state(x, IDX_FAILED, "%s returned a %s",
                               x->daily->directive, c->bad);
@@ -407,13 +461,15 @@ static void load(idx_t *x, server_rec *s, apr_pool_t *p, int full)
 
     c.rows = apr_array_make(p, 65536, sizeof(newsapi_days_row_t));
     c.bad = NULL;
+    c.stopped = 0;
     newsapi_date_from_days(yesterday, &yd);
     newsapi_date_format_midnight(&yd, 0, from);
     if (full) {
         ctl->full_tried_at = t0;
     }
     ctl->recent_tried_at = t0;
-    if (daily(x, s, p, full ? FIRST_MIDNIGHT : from, &c) != APR_SUCCESS) {
+    if (daily(x, s, p, full ? FIRST_MIDNIGHT : from, &c) != APR_SUCCESS
+        || stopping()) {
         return;
     }
     db = apr_time_now() - t0;
@@ -525,11 +581,13 @@ static apr_status_t tick(int state, void *data, apr_pool_t *p)
     if (state != AP_WATCHDOG_STATE_RUNNING) {
         return APR_SUCCESS;
     }
-    for (i = 0; i < IDX_FAMILIES; i++) {
+    apr_atomic_inc32(&ticks_busy);
+    for (i = 0; i < IDX_FAMILIES && !stopping(); i++) {
         if (newsapi_idx[i].on && newsapi_idx[i].ctl != NULL) {
             tick_family(&newsapi_idx[i], data, p);
         }
     }
+    apr_atomic_dec32(&ticks_busy);
     return APR_SUCCESS;
 }
 

@@ -111,5 +111,8 @@ apr_array_header_t *newsapi_idx_rows_get(apr_pool_t *p, const char *blob,
 
 /* The loader (newsapi_index_load.c): starts the watchdog singleton. */
 apr_status_t newsapi_idx_loader_start(apr_pool_t *pconf, server_rec *s);
+/* child_init: an exiting child waits for its loader to let go of the
+ * database first. */
+void newsapi_idx_loader_child_init(apr_pool_t *pchild, server_rec *s);
 
 #endif /* NEWSAPI_INDEX_SHM_H */
