@@ -45,7 +45,10 @@ $a1
 ---
 $a2"
 
-samples=$(printf '%s\n' "$prom" | grep -v '^#' | awk '{ print $2 }')
+# The table's figures are the unlabelled samples; the day index's are
+# labelled by family (checked below).
+samples=$(printf '%s\n' "$prom" | grep -v '^#' | grep -v '{' \
+          | awk '{ print $2 }')
 values=$(printf '%s\n' "$a1" | awk '{ print $2 }')
 n=$(printf '%s\n' "$values" | grep -c .)
 [ "$n" -ge 10 ] || bad "only $n figures in ?auto"
@@ -55,12 +58,28 @@ else
     bad "Prometheus samples differ from ?auto:
 $(paste <(printf '%s\n' "$a1") <(printf '%s\n' "$samples"))"
 fi
-# Every HELP and TYPE line precedes its sample, every name is prefixed.
+# Every HELP and TYPE line precedes its samples, every name is prefixed:
+# one per table figure and one per labelled (day index) metric.
+labelled=$(printf '%s\n' "$prom" | grep -v '^#' \
+           | sed -n 's/^\(newsapi_[a-z_]*\){.*/\1/p' | sort -u | grep -c . \
+           || true)
 types=$(printf '%s\n' "$prom" \
         | grep -c '^# TYPE newsapi_[a-z_]* \(counter\|gauge\)$')
 helps=$(printf '%s\n' "$prom" | grep -c '^# HELP newsapi_[a-z_]* .')
-[ "$types" -eq "$n" ] && [ "$helps" -eq "$n" ] \
-    || bad "$n samples but $types TYPE and $helps HELP lines"
+[ "$types" -eq $((n + labelled)) ] && [ "$helps" -eq $((n + labelled)) ] \
+    || bad "$n + $labelled metrics but $types TYPE and $helps HELP lines"
+# The day index's samples, family by family, are its ?auto figures.
+for fam in news visits; do
+    for pair in sites:Sites entries:Days bytes:Bytes size_bytes:Size \
+                answers_total:Answers; do
+        m=newsapi_index_${pair%%:*}
+        k=NewsApiIndex_${fam}_${pair#*:}
+        got=$(printf '%s\n' "$prom" | sed -n "s/^$m{family=\"$fam\"} //p")
+        want=$(printf '%s\n' "$auto1" | sed -n "s/^$k: //p")
+        [ "$got" = "$want" ] \
+            || bad "$m{family=\"$fam\"} is '$got', ?auto's $k is '$want'"
+    done
+done
 printf '%s\n' "$prom" \
     | awk '/^# TYPE/ && $4 == "counter" && $3 !~ /_total$/ { exit 1 }' \
     || bad "a counter whose name does not end in _total"
