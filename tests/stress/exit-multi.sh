@@ -22,11 +22,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-APACHE_SH=$REPO/tests/lib/apache.sh
-MARIADB_SH=$REPO/tests/lib/mariadb.sh
-APACHE_BIN=${APACHE_BIN:-/usr/sbin/apache2}
-. "$REPO/tests/lib/ports.sh"
 . "$HERE/exits-lib.sh"
 
 STOPS=20

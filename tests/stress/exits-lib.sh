@@ -2,10 +2,16 @@
 # tests/stress/exit-multi.sh: their work folder, their database, the
 # configuration of their Apache and the page views it counted.
 #
-# Needs REPO, APACHE_SH, MARIADB_SH and free_port (tests/lib/ports.sh).
-# Sets WORK, DBDIR, DBPORT; installs an EXIT trap that stops the caller's
-# Apache (its function exits_stop_apache, if it has one), then whatever
-# was started here.
+# Sets REPO, APACHE_SH, MARIADB_SH, APACHE_BIN and free_port
+# (tests/lib/ports.sh) for its callers, then WORK, DBDIR, DBPORT; installs
+# an EXIT trap that stops the caller's Apache (its function
+# exits_stop_apache, if it has one), then whatever was started here.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+APACHE_SH=$REPO/tests/lib/apache.sh
+MARIADB_SH=$REPO/tests/lib/mariadb.sh
+APACHE_BIN=${APACHE_BIN:-/usr/sbin/apache2}
+. "$REPO/tests/lib/ports.sh"
 
 OWN_DB=0
 DB_READY=0
