@@ -374,6 +374,29 @@ static newsapi_error_t *read_rows(const call_t *c, ap_dbd_t *conn,
     return rv != -1 ? db_fault(c, conn, q, "reading the result", rv) : NULL;
 }
 
+/* Outside requests (the visit flusher, the day index's loader, the host
+ * list) a connection is opened from mod_dbd's pool and closed again, and
+ * holds a place of the per-process bound on mod_dbd (newsapi_admit) for
+ * as long, as a request's does: NULL when none came. */
+static ap_dbd_t *open_outside(const call_t *c)
+{
+    ap_dbd_t *conn;
+
+    if (newsapi_admit_dbd_take(c->s) != 0) {
+        return NULL;
+    }
+    if ((conn = acquire(c)) == NULL) {
+        newsapi_admit_dbd_give(c->s);
+    }
+    return conn;
+}
+
+static void close_outside(const call_t *c, ap_dbd_t *conn)
+{
+    dbd_close(c->s, conn);
+    newsapi_admit_dbd_give(c->s);
+}
+
 static newsapi_error_t *select_rows(const call_t *c,
                                     const newsapi_query_t *q,
                                     const char *const *args, int ncols,
@@ -384,20 +407,17 @@ static newsapi_error_t *select_rows(const call_t *c,
     ap_dbd_t *conn;
 
     /* A request holds its place in mod_dbd until its pool goes (as the
-     * connection does); outside requests it is given back below. */
+     * connection does). */
     if (c->r != NULL) {
         if ((e = newsapi_admit_dbd_request(c->r)) != NULL) {
             return e;
         }
+        conn = acquire(c);
     }
-    else if (newsapi_admit_dbd_take(c->s) != 0) {
-        return newsapi_error_make(c->p, 503, NEWSAPI_E_BUSY, NULL,
-                                  "no database connection came in time");
+    else {
+        conn = open_outside(c);
     }
-    if ((conn = acquire(c)) == NULL) {
-        if (c->r == NULL) {
-            newsapi_admit_dbd_give(c->s);
-        }
+    if (conn == NULL) {
         return unavailable(c->p);
     }
     e = execute(c, conn, q, args, &res);
@@ -405,8 +425,7 @@ static newsapi_error_t *select_rows(const call_t *c,
         e = read_rows(c, conn, q, res, ncols, rows);
     }
     if (c->r == NULL) {
-        dbd_close(c->s, conn);
-        newsapi_admit_dbd_give(c->s);
+        close_outside(c, conn);
     }
     return e;
 }
@@ -440,16 +459,11 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
-    if (newsapi_admit_dbd_take(s) != 0) {
-        return APR_ECONNREFUSED;
-    }
-    if ((conn = acquire(&c)) == NULL) {
-        newsapi_admit_dbd_give(s);
+    if ((conn = open_outside(&c)) == NULL) {
         return APR_ECONNREFUSED;
     }
     e = execute(&c, conn, q, args, NULL);
-    dbd_close(s, conn);
-    newsapi_admit_dbd_give(s);
+    close_outside(&c, conn);
     return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }
 
@@ -468,11 +482,11 @@ apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
     ap_dbd_t *conn;
     int got, i, err = 0;
 
-    if ((conn = acquire(&c)) == NULL) {
+    if ((conn = open_outside(&c)) == NULL) {
         return APR_ECONNREFUSED;
     }
     if (execute(&c, conn, q, args, &res) != NULL) {
-        dbd_close(s, conn);
+        close_outside(&c, conn);
         return APR_EGENERAL;
     }
     if ((got = apr_dbd_num_cols(conn->driver, res)) != ncols) {
@@ -496,6 +510,6 @@ apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
         db_fault(&c, conn, q, "reading the result", err);
         rv = APR_EGENERAL;
     }
-    dbd_close(s, conn);
+    close_outside(&c, conn);
     return rv;
 }
