@@ -374,29 +374,6 @@ static newsapi_error_t *read_rows(const call_t *c, ap_dbd_t *conn,
     return rv != -1 ? db_fault(c, conn, q, "reading the result", rv) : NULL;
 }
 
-/* Outside requests (the visit flusher, the day index's loader, the host
- * list) a connection is opened from mod_dbd's pool and closed again, and
- * holds a place of the per-process bound on mod_dbd (newsapi_admit) for
- * as long, as a request's does: NULL when none came. */
-static ap_dbd_t *open_outside(const call_t *c)
-{
-    ap_dbd_t *conn;
-
-    if (newsapi_admit_dbd_take(c->s) != 0) {
-        return NULL;
-    }
-    if ((conn = acquire(c)) == NULL) {
-        newsapi_admit_dbd_give(c->s);
-    }
-    return conn;
-}
-
-static void close_outside(const call_t *c, ap_dbd_t *conn)
-{
-    dbd_close(c->s, conn);
-    newsapi_admit_dbd_give(c->s);
-}
-
 static newsapi_error_t *select_rows(const call_t *c,
                                     const newsapi_query_t *q,
                                     const char *const *args, int ncols,
@@ -407,17 +384,20 @@ static newsapi_error_t *select_rows(const call_t *c,
     ap_dbd_t *conn;
 
     /* A request holds its place in mod_dbd until its pool goes (as the
-     * connection does). */
+     * connection does); outside requests it is given back below. */
     if (c->r != NULL) {
         if ((e = newsapi_admit_dbd_request(c->r)) != NULL) {
             return e;
         }
-        conn = acquire(c);
     }
-    else {
-        conn = open_outside(c);
+    else if (newsapi_admit_dbd_take(c->s) != 0) {
+        return newsapi_error_make(c->p, 503, NEWSAPI_E_BUSY, NULL,
+                                  "no database connection came in time");
     }
-    if (conn == NULL) {
+    if ((conn = acquire(c)) == NULL) {
+        if (c->r == NULL) {
+            newsapi_admit_dbd_give(c->s);
+        }
         return unavailable(c->p);
     }
     e = execute(c, conn, q, args, &res);
@@ -425,7 +405,8 @@ static newsapi_error_t *select_rows(const call_t *c,
         e = read_rows(c, conn, q, res, ncols, rows);
     }
     if (c->r == NULL) {
-        close_outside(c, conn);
+        dbd_close(c->s, conn);
+        newsapi_admit_dbd_give(c->s);
     }
     return e;
 }
@@ -459,11 +440,16 @@ apr_status_t newsapi_store_exec(server_rec *s, apr_pool_t *p,
     newsapi_error_t *e;
     ap_dbd_t *conn;
 
-    if ((conn = open_outside(&c)) == NULL) {
+    if (newsapi_admit_dbd_take(s) != 0) {
+        return APR_ECONNREFUSED;
+    }
+    if ((conn = acquire(&c)) == NULL) {
+        newsapi_admit_dbd_give(s);
         return APR_ECONNREFUSED;
     }
     e = execute(&c, conn, q, args, NULL);
-    close_outside(&c, conn);
+    dbd_close(s, conn);
+    newsapi_admit_dbd_give(s);
     return e == NULL ? APR_SUCCESS : APR_EGENERAL;
 }
 
@@ -482,11 +468,11 @@ apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
     ap_dbd_t *conn;
     int got, i, err = 0;
 
-    if ((conn = open_outside(&c)) == NULL) {
+    if ((conn = acquire(&c)) == NULL) {
         return APR_ECONNREFUSED;
     }
     if (execute(&c, conn, q, args, &res) != NULL) {
-        close_outside(&c, conn);
+        dbd_close(s, conn);
         return APR_EGENERAL;
     }
     if ((got = apr_dbd_num_cols(conn->driver, res)) != ncols) {
@@ -510,6 +496,6 @@ apr_status_t newsapi_store_each(server_rec *s, apr_pool_t *p,
         db_fault(&c, conn, q, "reading the result", err);
         rv = APR_EGENERAL;
     }
-    close_outside(&c, conn);
+    dbd_close(s, conn);
     return rv;
 }
